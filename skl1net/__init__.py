@@ -1,0 +1,9 @@
+"""skl1net: multilayer perceptrons whose mini-batch SGD gets L1 regularization right."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from ._classifier import L1MLPClassifier
+
+__version__ = "0.1.0"
+
+__all__ = ["L1MLPClassifier", "__version__"]

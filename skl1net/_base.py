@@ -1,0 +1,446 @@
+"""Shared machinery of the skl1net estimators: validation and the training loop.
+
+:class:`BaseL1MLP` owns everything that does not depend on the kind of
+target: hyperparameter checks, initialisation, the epoch/mini-batch loop,
+convergence and early stopping, and the guarantee that a failed call leaves an
+already fitted model exactly as it was. Subclasses turn ``y`` into the matrix
+of targets the network is trained on and score the validation set.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import copy
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from ._network import Workspace, forward, init_params
+from ._penalties import PENALTIES, make_penalty
+from ._sgd import SGD
+
+
+class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
+    """Base class of the L1-regularized multilayer perceptrons.
+
+    Do not use it directly; use :class:`skl1net.L1MLPClassifier`.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "penalty": [StrOptions(set(PENALTIES))],
+        "lmbda": [Interval(Real, 0, None, closed="left")],
+        "eta": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
+        "shuffle": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        *,
+        penalty,
+        lmbda,
+        eta,
+        batch_size,
+        max_iter,
+        learning_rate,
+        power_t,
+        momentum,
+        nesterovs_momentum,
+        shuffle,
+        tol,
+        n_iter_no_change,
+        early_stopping,
+        validation_fraction,
+        warm_start,
+        random_state,
+        verbose,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.penalty = penalty
+        self.lmbda = lmbda
+        self.eta = eta
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.power_t = power_t
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.shuffle = shuffle
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- hooks for the subclasses ----------------------------------------------
+    @abstractmethod
+    def _targets(self, y, sample_weight, *, first, incremental, classes):
+        """Return ``(Y, sample_weight, stratify)`` and set target attributes.
+
+        ``Y`` is the float matrix the network fits, ``sample_weight`` the
+        weights to train with (``None`` when all equal) and ``stratify`` the
+        labels to stratify the validation split by (or ``None``).
+        """
+
+    @abstractmethod
+    def _validation_score(self, X, y, sample_weight):
+        """Score of the current model on the validation set."""
+
+    @property
+    @abstractmethod
+    def _out_activation(self):
+        """Name of the output activation for the current targets."""
+
+    # -- validation ------------------------------------------------------------
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        for size in sizes:
+            if not isinstance(size, Integral) or isinstance(size, bool) or size < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must contain positive integers only, got "
+                    f"{self.hidden_layer_sizes!r}."
+                )
+        return [int(s) for s in sizes]
+
+    def _check_params(self):
+        """Rules that span several parameters (single ranges are in the constraints)."""
+        hidden = self._hidden_sizes()
+        if self.early_stopping and self.validation_fraction <= 0:
+            raise ValueError("early_stopping=True needs validation_fraction > 0.")
+        return hidden
+
+    def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):
+        return validate_data(
+            self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
+        )
+
+    # -- fitting ---------------------------------------------------------------
+    def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
+        """Fit, or update with one pass when ``incremental``; all-or-nothing.
+
+        Any exception leaves the estimator exactly as it was before the call:
+        training works on copies of the parameters and optimizer state, and
+        the attribute dictionary is restored on failure.
+        """
+        saved = dict(self.__dict__)
+        try:
+            self._fit_unsafe(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+        return self
+
+    def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
+        hidden = self._check_params()
+        first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=(np.float64, np.float32) if first else self.coefs_[0].dtype,
+            order="C",
+            multi_output=True,
+            reset=first,
+        )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        Y, sample_weight, stratify = self._targets(
+            y, sample_weight, first=first, incremental=incremental, classes=classes
+        )
+        Y = np.ascontiguousarray(Y, dtype=X.dtype)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=X.dtype)
+
+        if first:
+            self._random_state = check_random_state(self.random_state)
+            layer_units = [X.shape[1], *hidden, Y.shape[1]]
+            self.coefs_, self.intercepts_ = init_params(
+                layer_units, self.activation, X.dtype, self._random_state
+            )
+            self.n_outputs_ = Y.shape[1]
+            self.n_layers_ = len(layer_units)
+            self.out_activation_ = self._out_activation
+            self.n_iter_ = 0
+            self.t_ = 0
+            self.loss_curve_ = []
+            self._no_improvement_count = 0
+            self._optimizer = None
+            if self.early_stopping and not incremental:
+                self.validation_scores_ = []
+                self.best_validation_score_ = -np.inf
+                self.best_loss_ = None
+            else:
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
+                self.best_loss_ = np.inf
+        else:
+            if Y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {Y.shape[1]} outputs, the fitted model has {self.n_outputs_}."
+                )
+            # Work on copies: the committed model stays intact if this call fails.
+            self.coefs_ = [W.copy() for W in self.coefs_]
+            self.intercepts_ = [b.copy() for b in self.intercepts_]
+            self._random_state = copy.deepcopy(self._random_state)
+            self.loss_curve_ = list(self.loss_curve_)
+            if self.validation_scores_ is not None:
+                self.validation_scores_ = list(self.validation_scores_)
+        if self._optimizer is None or not incremental:
+            self._optimizer = SGD(
+                make_penalty(self.penalty, self.lmbda),
+                self.eta,
+                learning_rate=self.learning_rate,
+                power_t=self.power_t,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+            )
+        else:
+            self._optimizer = copy.deepcopy(self._optimizer)
+            # Hyperparameters changed through set_params between calls apply.
+            self._optimizer.penalty = make_penalty(self.penalty, self.lmbda)
+        self._train(X, Y, sample_weight, stratify, y, incremental)
+        return self
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} larger than the {n_samples} "
+                "training samples; it is clipped to the number of samples."
+            )
+        return min(self.batch_size, n_samples)
+
+    def _train(self, X, Y, sample_weight, stratify, y, incremental):
+        n_samples = X.shape[0]
+        early_stopping = self.early_stopping and not incremental
+        rng = self._random_state
+        validation = None
+        if early_stopping:
+            train_idx, val_idx = train_test_split(
+                np.arange(n_samples),
+                test_size=self.validation_fraction,
+                random_state=rng,
+                stratify=stratify,
+            )
+            if len(val_idx) < 2:
+                raise ValueError(
+                    f"validation_fraction={self.validation_fraction} leaves "
+                    f"{len(val_idx)} validation sample(s) out of {n_samples}; "
+                    "early_stopping needs at least 2."
+                )
+            train_idx = np.sort(train_idx)
+            validation = (
+                X[val_idx],
+                y[val_idx],
+                None if sample_weight is None else sample_weight[val_idx],
+            )
+            self._best_params = None
+        else:
+            train_idx = np.arange(n_samples)
+
+        n_train = len(train_idx)
+        batch_size = self._batch_size(n_train)
+        dtype = X.dtype
+        layer_units = [X.shape[1]] + [W.shape[1] for W in self.coefs_]
+        ws = Workspace(layer_units, batch_size, dtype, self.activation, self.out_activation_)
+        # Rows are gathered into reused buffers; without shuffling or a
+        # validation split, batches are plain views of X.
+        gather = self.shuffle or early_stopping
+        if gather and not sp.issparse(X):
+            x_buf = np.empty((batch_size, X.shape[1]), dtype)
+        y_buf = np.empty((batch_size, Y.shape[1]), dtype)
+        total_weight = n_train if sample_weight is None else float(sample_weight[train_idx].sum())
+        if total_weight <= 0:
+            raise ValueError("sample_weight is zero for every training sample.")
+        last_good = [p.copy() for p in self.coefs_ + self.intercepts_]
+        penalty = self._optimizer.penalty
+        optimizer = self._optimizer
+
+        try:
+            for _ in range(1 if incremental else self.max_iter):
+                order = train_idx
+                if self.shuffle:
+                    order = train_idx.copy()
+                    rng.shuffle(order)
+                accumulated = 0.0
+                for start in range(0, n_train, batch_size):
+                    stop = min(start + batch_size, n_train)
+                    m = stop - start
+                    if gather:
+                        rows = order[start:stop]
+                        if sp.issparse(X):
+                            Xb = X[rows]
+                        else:
+                            Xb = np.take(X, rows, axis=0, out=x_buf[:m])
+                        Yb = np.take(Y, rows, axis=0, out=y_buf[:m])
+                    else:
+                        rows = slice(start, stop)
+                        Xb, Yb = X[rows], Y[rows]
+                    if sample_weight is None:
+                        sw, batch_weight = None, m
+                    else:
+                        sw = sample_weight[rows]
+                        batch_weight = float(sw.sum())
+                        if batch_weight == 0:
+                            continue
+                        sw = sw / batch_weight
+                    loss = ws.loss_and_gradients(Xb, Yb, self.coefs_, self.intercepts_, sw)
+                    if not np.isfinite(loss):
+                        self._diverged(loss)
+                    optimizer.step(
+                        self.coefs_, self.intercepts_, ws.coef_grads, ws.intercept_grads
+                    )
+                    accumulated += loss * batch_weight
+
+                params = self.coefs_ + self.intercepts_
+                if not all(np.isfinite(p).all() for p in params):
+                    self._diverged(np.nan)
+                for saved, p in zip(last_good, params):
+                    np.copyto(saved, p)
+                self.n_iter_ += 1
+                self.t_ += n_train
+                self.loss_curve_.append(accumulated / total_weight + penalty.value(self.coefs_))
+                if self.verbose:
+                    print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
+                self._update_no_improvement_count(validation)
+                optimizer.iteration_ends(self.t_)
+                if self._no_improvement_count > self.n_iter_no_change:
+                    what = "Validation score" if early_stopping else "Training loss"
+                    msg = (
+                        f"{what} did not improve more than tol={self.tol:f} for "
+                        f"{self.n_iter_no_change} consecutive epochs."
+                    )
+                    if optimizer.trigger_stopping(msg, self.verbose):
+                        break
+                    self._no_improvement_count = 0
+                if incremental:
+                    break
+            else:
+                if not incremental:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+        except KeyboardInterrupt:
+            warnings.warn(
+                "Training interrupted by the user; the model keeps the weights "
+                f"of the last completed epoch ({self.n_iter_})."
+            )
+            n_coefs = len(self.coefs_)
+            self.coefs_, self.intercepts_ = last_good[:n_coefs], last_good[n_coefs:]
+
+        if early_stopping and self._best_params is not None:
+            n_coefs = len(self.coefs_)
+            self.coefs_ = self._best_params[:n_coefs]
+            self.intercepts_ = self._best_params[n_coefs:]
+        self.__dict__.pop("_best_params", None)
+
+    def _diverged(self, loss):
+        raise ValueError(
+            f"Training diverged after {self.n_iter_} complete epoch(s): the loss "
+            f"became {loss}. The learning rate eta={self.eta} is too large for "
+            "this data: lower `eta`, or standardize the features (for example "
+            "with sklearn.preprocessing.StandardScaler)."
+        )
+
+    def _update_no_improvement_count(self, validation):
+        if validation is not None:
+            score = self._validation_score(*validation)
+            self.validation_scores_.append(score)
+            if score < self.best_validation_score_ + self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_params = [p.copy() for p in self.coefs_ + self.intercepts_]
+        else:
+            loss = self.loss_curve_[-1]
+            if loss > self.best_loss_ - self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if loss < self.best_loss_:
+                self.best_loss_ = loss
+
+    # -- prediction and sparsity -------------------------------------------------
+    def _forward(self, X):
+        """Network output for new data (validated, cast to the model's dtype)."""
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False, dtype=self.coefs_[0].dtype)
+        return forward(X, self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+
+    @property
+    def layer_zero_fractions_(self):
+        """Fraction of exactly-zero weights in each weight matrix (ndarray)."""
+        check_is_fitted(self)
+        return np.array([float(np.mean(W == 0)) for W in self.coefs_])
+
+    @property
+    def zero_fraction_(self):
+        """Fraction of exactly-zero weights over all weight matrices (float)."""
+        check_is_fitted(self)
+        zeros = sum(int(np.count_nonzero(W == 0)) for W in self.coefs_)
+        return zeros / sum(W.size for W in self.coefs_)
+
+    @property
+    def support_(self):
+        """Mask of the input features with at least one non-zero outgoing weight."""
+        check_is_fitted(self)
+        return np.any(self.coefs_[0] != 0, axis=1)
+
+    @property
+    def n_features_selected_(self):
+        """Number of input features with at least one non-zero outgoing weight."""
+        return int(self.support_.sum())
+
+    @property
+    def feature_importances_(self):
+        """L1 norm of each input feature's outgoing weights, normalised to sum 1.
+
+        Lets :class:`sklearn.feature_selection.SelectFromModel` select features.
+        """
+        check_is_fitted(self)
+        norms = np.abs(self.coefs_[0]).sum(axis=1, dtype=np.float64)
+        total = norms.sum()
+        return norms / total if total > 0 else norms
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,421 @@
+"""L1MLPClassifier: a multilayer perceptron classifier with correct L1 SGD."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseL1MLP
+
+
+class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
+    """Multilayer perceptron classifier trained by mini-batch SGD with L1 done right.
+
+    The network minimises the objective
+
+    .. math::
+
+        J(W, b) = \\frac{\\sum_i s_i \\, \\ell_i}{\\sum_i s_i} + \\lambda R(W),
+
+    with :math:`\\ell_i` the loss of sample :math:`i`, :math:`s_i` its weight
+    (1 by default), :math:`R(W) = \\sum |W|` for ``'l1'`` and ``'l1_prox'``
+    and :math:`R(W) = \\frac12 \\sum W^2` for ``'l2'``, summed over all weight
+    matrices; biases are not penalized. The output is softmax with
+    cross-entropy for multiclass targets, and logistic units with binary
+    cross-entropy for binary and multilabel (2-D indicator) targets.
+
+    One SGD step on a mini-batch, with ``g`` the sample-weighted mean gradient
+    of the loss over the batch and ``eta_t`` the current learning rate:
+
+    - ``'l2'``: ``W <- W - eta_t * (g + lmbda * W)``;
+    - ``'l1'``: ``W <- W - eta_t * (g + lmbda * sign(W))``, the subgradient
+      rule of Nielsen's book: weights hover near zero, almost never exactly 0;
+    - ``'l1_prox'``: ``V = W - eta_t * g``, then
+      ``W <- sign(V) * max(|V| - eta_t * lmbda, 0)``: soft-thresholding moves
+      each weight linearly toward zero, never across it, and leaves exact zeros.
+
+    Biases take ``b <- b - eta_t * g_b``. With momentum the velocity carries
+    the gradient (plus ``lmbda * W`` or ``lmbda * sign(W)`` for 'l2' and 'l1');
+    for 'l1_prox' the soft-threshold follows the momentum step.
+
+    ``lmbda`` is on the per-sample scale: the same value gives the same
+    objective for any data size, batch size, CV fold or ``partial_fit``
+    stream. Nielsen's book writes the penalty as ``lmbda_book / n`` times the
+    sum over ``n`` training samples, so ``lmbda_book = lmbda * n``.
+    scikit-learn's ``MLPClassifier(alpha=...)`` adds ``alpha * W / batch_size``
+    to the mean gradient, so its strength depends on the batch size:
+    ``lmbda = alpha / batch_size`` for the L2 penalty.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer. ``()`` gives a network with no hidden
+        layer: multinomial (or binary) logistic regression.
+    activation : {'relu', 'tanh', 'logistic', 'identity'}, default='relu'
+        Activation of the hidden layers.
+    penalty : {'l1_prox', 'l1', 'l2'}, default='l1_prox'
+        Regularization of the weight matrices, see above.
+    lmbda : float, default=1e-3
+        Strength of the penalty (per-sample scale), ``>= 0``.
+    eta : float, default=0.01
+        Initial learning rate.
+    batch_size : int or 'auto', default='auto'
+        Mini-batch size; 'auto' is ``min(200, n_samples)``.
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the training data).
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule of the learning rate ``eta_t``: 'constant' keeps ``eta``;
+        'invscaling' uses ``eta / (t + 1) ** power_t`` with ``t`` the samples
+        seen (updated after each epoch); 'adaptive' divides it by 5 each time
+        ``n_iter_no_change`` epochs fail to improve by ``tol``.
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    momentum : float, default=0.9
+        Momentum of the SGD updates, in ``[0, 1]``.
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum (when ``momentum > 0``).
+    shuffle : bool, default=True
+        Whether to shuffle the samples in each epoch.
+    tol : float, default=1e-4
+        Improvement of the objective (or validation score) below which an
+        epoch does not count as progress.
+    n_iter_no_change : int, default=10
+        Epochs without progress before stopping (or, for 'adaptive', before
+        dividing the learning rate).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified),
+        stop when its accuracy stops improving and keep the best weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    warm_start : bool, default=False
+        Reuse the previous solution as initialisation of the next ``fit``.
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into the sample weights; 'balanced'
+        uses ``n_samples / (n_classes * np.bincount(y))``. Not supported for
+        multilabel targets, nor 'balanced' in ``partial_fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initial weights, the shuffling and the validation split.
+        The same seed and data give bit-identical ``coefs_`` on one machine.
+    verbose : bool, default=False
+        Print the objective after each epoch.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when ``X`` has string column names.
+    coefs_ : list of ndarray
+        Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i + 1).
+    intercepts_ : list of ndarray
+        Bias vectors, one per layer after the input.
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Training samples seen, over all calls.
+    loss_curve_ : list of float
+        Objective (mean loss over the epoch plus ``lmbda * R(W)`` at its end)
+        after each epoch.
+    best_loss_ : float or None
+        Smallest objective reached; ``None`` with early stopping.
+    validation_scores_ : list of float or None
+        Validation accuracy after each epoch, with early stopping.
+    best_validation_score_ : float or None
+        Best validation accuracy, with early stopping.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        'softmax' or 'logistic'.
+    zero_fraction_ : float
+        Fraction of exactly-zero weights over all weight matrices.
+    layer_zero_fractions_ : ndarray of shape (n_layers_ - 1,)
+        Fraction of exactly-zero weights in each weight matrix.
+    support_ : ndarray of bool of shape (n_features_in_,)
+        Input features that still have a non-zero outgoing weight.
+    n_features_selected_ : int
+        How many input features still have a non-zero outgoing weight.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Normalised L1 norm of each input feature's outgoing weights.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP (L2 only).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.model_selection import train_test_split
+    >>> from skl1net import L1MLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X / 16, y, random_state=0)
+    >>> clf = L1MLPClassifier(penalty="l1_prox", lmbda=1e-3, random_state=0)
+    >>> clf = clf.fit(X_train, y_train)
+    >>> clf.score(X_test, y_test) > 0.9
+    True
+    >>> clf.zero_fraction_ > 0.5
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseL1MLP._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        penalty="l1_prox",
+        lmbda=1e-3,
+        eta=0.01,
+        batch_size="auto",
+        max_iter=200,
+        learning_rate="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        shuffle=True,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        class_weight=None,
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            penalty=penalty,
+            lmbda=lmbda,
+            eta=eta,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            learning_rate=learning_rate,
+            power_t=power_t,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            shuffle=shuffle,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y`` by mini-batch SGD.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 2-D indicator matrix for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of 2 acts like a repeated row.
+
+        Returns
+        -------
+        self : L1MLPClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the model with one pass, in mini-batches, over ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 2-D indicator matrix for multilabel targets.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the stream; required on the first call, and
+            optional (but checked) afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : L1MLPClassifier
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    # -- targets -----------------------------------------------------------------
+    @property
+    def _out_activation(self):
+        return "softmax" if len(self.classes_) > 2 and not self._multilabel else "logistic"
+
+    @property
+    def _multilabel(self):
+        return self._label_binarizer.y_type_.startswith("multilabel")
+
+    def _targets(self, y, sample_weight, *, first, incremental, classes):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        target_type = type_of_target(y)
+        if target_type not in ("binary", "multiclass", "multilabel-indicator"):
+            raise ValueError(
+                f"L1MLPClassifier supports binary, multiclass and multilabel "
+                f"(2-D indicator) targets; y is {target_type!r}."
+            )
+        if incremental:
+            if _check_partial_fit_first_call(self, classes):
+                self._label_binarizer = LabelBinarizer()
+                self._label_binarizer.fit(y if target_type.startswith("multilabel") else classes)
+                self.classes_ = self._label_binarizer.classes_
+                self._check_n_classes()
+        elif first:
+            self._label_binarizer = LabelBinarizer().fit(y)
+            self.classes_ = self._label_binarizer.classes_
+            self._check_n_classes()
+        if not first or incremental:
+            self._check_labels(y, target_type, warm=not incremental)
+
+        Y = self._label_binarizer.transform(y)
+        sample_weight = self._apply_class_weight(y, sample_weight, incremental)
+        if not incremental and not self._multilabel and sample_weight is not None:
+            positive = np.unique(y[sample_weight > 0])
+            if len(positive) < 2:
+                raise ValueError(
+                    "sample_weight is zero for every sample but those of one "
+                    f"class ({positive!r}); the classifier needs samples of at "
+                    "least 2 classes with positive weight."
+                )
+        stratify = None if self._multilabel else y
+        return Y, sample_weight, stratify
+
+    def _check_n_classes(self):
+        if not self._multilabel and len(self.classes_) < 2:
+            raise ValueError(
+                "The classifier needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {self.classes_[0]!r}."
+            )
+
+    def _check_labels(self, y, target_type, warm):
+        if target_type.startswith("multilabel") != self._multilabel:
+            raise ValueError(
+                f"y is {target_type!r} but the model was fitted on "
+                f"{self._label_binarizer.y_type_!r} targets."
+            )
+        if self._multilabel:
+            return
+        labels = unique_labels(y)
+        unseen = np.setdiff1d(labels, self.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"y contains labels not in classes_: {unseen.tolist()!r}; "
+                f"classes_ is {self.classes_.tolist()!r}."
+                + (
+                    " warm_start needs the classes of the previous fit."
+                    if warm
+                    else " Pass every label of the stream in `classes` on the first "
+                    "call to partial_fit."
+                )
+            )
+
+    def _apply_class_weight(self, y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if self._multilabel:
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        if self.class_weight == "balanced" and incremental:
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: the "
+                "class frequencies of the whole stream are unknown. Pass a dict, "
+                "e.g. from sklearn.utils.class_weight.compute_class_weight."
+            )
+        weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        per_sample = weights[np.searchsorted(self.classes_, y)]
+        if sample_weight is None:
+            return per_sample
+        return sample_weight * per_sample
+
+    def _validation_score(self, X, y, sample_weight):
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    # -- prediction --------------------------------------------------------------
+    def predict(self, X):
+        """Predict class labels (or the indicator matrix for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted classes.
+        """
+        P = self._forward(X)
+        if self.n_outputs_ == 1:
+            P = P.ravel()
+        return self._label_binarizer.inverse_transform(P)
+
+    def predict_proba(self, X):
+        """Probability of each class (each label, for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``; rows sum to 1 except
+            for multilabel targets.
+        """
+        P = self._forward(X)
+        if self.n_outputs_ == 1 and not self._multilabel:
+            return np.hstack([1 - P, P])
+        return P
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+        """
+        P = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(P, out=P)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

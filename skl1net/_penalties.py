@@ -1,0 +1,190 @@
+"""Penalties on the weight matrices of a network.
+
+Each penalty is one small class that stores only its strength ``lmbda`` and
+knows three things about ``lmbda * R(W)``:
+
+``value(coefs)``
+    The penalty term of the objective, summed over all weight matrices.
+``add_gradient(W, G)``
+    Add ``lmbda * dR(W)`` (a gradient or the book's subgradient) to the loss
+    gradient ``G`` in place. Proximal penalties add nothing here.
+``prox(W, step)``
+    Replace ``W`` in place by the proximal operator of ``step * lmbda * R``.
+    Penalties handled through their gradient leave ``W`` unchanged.
+
+An SGD step with learning rate ``eta`` is then always
+``add_gradient(W, G); W -= eta * G; prox(W, eta)``, which gives the three
+rules of the user guide:
+
+* ``L2``: ``W <- W - eta * (G + lmbda * W)``
+* ``L1``: ``W <- W - eta * (G + lmbda * sign(W))``
+* ``L1Prox``: ``W <- sign(V) * max(|V| - eta * lmbda, 0)``, ``V = W - eta * G``
+
+Biases are never passed to a penalty.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+
+
+def soft_threshold(x, threshold, out=None):
+    """Soft-thresholding operator ``sign(x) * max(|x| - threshold, 0)``.
+
+    Every entry moves toward zero by exactly ``threshold``, or lands on zero
+    if it is closer than that; it never crosses zero.
+
+    Parameters
+    ----------
+    x : ndarray
+        Values to shrink.
+    threshold : float
+        Non-negative amount of shrinkage.
+    out : ndarray, default=None
+        Where to write the result (may be ``x`` itself for an in-place update).
+
+    Returns
+    -------
+    out : ndarray
+        The shrunk values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import soft_threshold
+    >>> soft_threshold(np.array([-2.0, -0.5, 0.0, 0.3, 1.5]), 1.0)
+    array([-1. , -0. ,  0. ,  0. ,  0.5])
+    """
+    if out is None:
+        out = np.array(x, copy=True)
+    elif out is not x:
+        out[...] = x
+    # x - clip(x, -t, t) equals sign(x) * max(|x| - t, 0) for every x; done
+    # as two passes with one temporary, without sign/abs/maximum arrays.
+    out -= np.clip(out, -threshold, threshold)
+    return out
+
+
+class Penalty:
+    """Base class: no penalty at all.
+
+    Parameters
+    ----------
+    lmbda : float
+        Strength of the penalty, on the per-sample scale (the objective is
+        ``mean loss + lmbda * R(W)``).
+    """
+
+    #: Name of the penalty, as accepted by ``L1MLPClassifier(penalty=...)``.
+    name = "none"
+
+    def __init__(self, lmbda):
+        self.lmbda = lmbda
+
+    def value(self, coefs):
+        """Return ``lmbda * sum_l R(W_l)`` over the weight matrices ``coefs``."""
+        return 0.0
+
+    def add_gradient(self, W, G):
+        """Add ``lmbda * dR(W)`` to the loss gradient ``G`` in place."""
+
+    def prox(self, W, step):
+        """Apply the proximal operator of ``step * lmbda * R`` to ``W`` in place."""
+
+    def __repr__(self):
+        return f"{type(self).__name__}(lmbda={self.lmbda!r})"
+
+
+class L2(Penalty):
+    """Squared L2 penalty (weight decay), ``R(W) = 0.5 * sum(W ** 2)``.
+
+    The step is ``W <- W - eta * (G + lmbda * W)``: each weight shrinks by the
+    factor ``1 - eta * lmbda``, geometrically.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import L2
+    >>> W, G = np.array([[1.0, -2.0]]), np.zeros((1, 2))
+    >>> L2(0.5).add_gradient(W, G); G
+    array([[ 0.5, -1. ]])
+    """
+
+    name = "l2"
+
+    def value(self, coefs):
+        return 0.5 * self.lmbda * sum(float(np.vdot(W, W)) for W in coefs)
+
+    def add_gradient(self, W, G):
+        if self.lmbda:
+            G += self.lmbda * W
+
+
+class L1(Penalty):
+    """L1 penalty by the subgradient rule, ``R(W) = sum |W|``.
+
+    The step is ``W <- W - eta * (G + lmbda * sign(W))``, the rule of
+    Nielsen's book: each weight moves toward zero by the constant
+    ``eta * lmbda``, but may jump across zero, so weights hover around zero
+    and are almost never exactly zero. Use :class:`L1Prox` for exact zeros.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import L1
+    >>> W, G = np.array([[3.0, -0.01, 0.0]]), np.zeros((1, 3))
+    >>> L1(0.1).add_gradient(W, G); G
+    array([[ 0.1, -0.1,  0. ]])
+    """
+
+    name = "l1"
+
+    def value(self, coefs):
+        return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
+
+    def add_gradient(self, W, G):
+        if self.lmbda:
+            G += self.lmbda * np.sign(W)
+
+
+class L1Prox(L1):
+    """L1 penalty by its proximal operator (soft-thresholding).
+
+    Same objective as :class:`L1`, ``R(W) = sum |W|``, minimised by
+    proximal SGD: after the gradient step ``V = W - eta * G``, every weight is
+    soft-thresholded, ``W <- sign(V) * max(|V| - eta * lmbda, 0)``. A weight
+    moves toward zero by ``eta * lmbda``, never crosses it, and lands exactly
+    on zero when it would.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import L1Prox
+    >>> W = np.array([[0.5, -0.05, -1.0]])
+    >>> L1Prox(0.1).prox(W, step=1.0); W
+    array([[ 0.4,  0. , -0.9]])
+    """
+
+    name = "l1_prox"
+
+    def add_gradient(self, W, G):
+        pass
+
+    def prox(self, W, step):
+        if self.lmbda:
+            soft_threshold(W, step * self.lmbda, out=W)
+
+
+PENALTIES = {cls.name: cls for cls in (L2, L1, L1Prox)}
+
+
+def make_penalty(name, lmbda):
+    """Build the penalty called ``name`` with strength ``lmbda``.
+
+    Examples
+    --------
+    >>> from skl1net._penalties import make_penalty
+    >>> make_penalty("l1_prox", 1e-3)
+    L1Prox(lmbda=0.001)
+    """
+    return PENALTIES[name](lmbda)
