@@ -28,6 +28,11 @@ from ._penalties import PENALTIES, make_penalty
 from ._sgd import SGD
 
 
+#: Training stops as diverged when an epoch's objective is not finite or exceeds
+#: this many times ``1 + `` the objective measured on the first batch of the call.
+_DIVERGENCE_FACTOR = 100.0
+
+
 class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     """Base class of the L1-regularized multilayer perceptrons.
 
@@ -290,6 +295,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         penalty = self._optimizer.penalty
         optimizer = self._optimizer
 
+        start_objective = None  # objective on the first batch, before any step
         try:
             for _ in range(1 if incremental else self.max_iter):
                 order = train_idx
@@ -321,6 +327,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     loss = ws.loss_and_gradients(Xb, Yb, self.coefs_, self.intercepts_, sw)
                     if not np.isfinite(loss):
                         self._diverged(loss)
+                    if start_objective is None:
+                        start_objective = loss + penalty.value(self.coefs_)
                     optimizer.step(
                         self.coefs_, self.intercepts_, ws.coef_grads, ws.intercept_grads
                     )
@@ -333,7 +341,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     np.copyto(saved, p)
                 self.n_iter_ += 1
                 self.t_ += n_train
-                self.loss_curve_.append(accumulated / total_weight + penalty.value(self.coefs_))
+                objective = accumulated / total_weight + penalty.value(self.coefs_)
+                if not objective <= _DIVERGENCE_FACTOR * (1 + start_objective):
+                    self._diverged(objective, start_objective)
+                self.loss_curve_.append(objective)
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
                 self._update_no_improvement_count(validation)
@@ -370,12 +381,14 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             self.intercepts_ = self._best_params[n_coefs:]
         self.__dict__.pop("_best_params", None)
 
-    def _diverged(self, loss):
+    def _diverged(self, objective, start=None):
+        grew = "" if start is None else f" (from {start:.4g} on the first batch)"
         raise ValueError(
-            f"Training diverged after {self.n_iter_} complete epoch(s): the loss "
-            f"became {loss}. The learning rate eta={self.eta} is too large for "
-            "this data: lower `eta`, or standardize the features (for example "
-            "with sklearn.preprocessing.StandardScaler)."
+            f"Training diverged after {self.n_iter_} complete epoch(s): the "
+            f"objective became {objective:.4g}{grew}. The learning rate "
+            f"eta={self.eta} is too large for this data: lower `eta`, or "
+            "standardize the features (for example with "
+            "sklearn.preprocessing.StandardScaler)."
         )
 
     def _update_no_improvement_count(self, validation):

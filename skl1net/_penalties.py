@@ -53,7 +53,7 @@ def soft_threshold(x, threshold, out=None):
     >>> import numpy as np
     >>> from skl1net._penalties import soft_threshold
     >>> soft_threshold(np.array([-2.0, -0.5, 0.0, 0.3, 1.5]), 1.0)
-    array([-1. , -0. ,  0. ,  0. ,  0.5])
+    array([-1. ,  0. ,  0. ,  0. ,  0.5])
     """
     if out is None:
         out = np.array(x, copy=True)

@@ -1,0 +1,164 @@
+"""One SGD step on a tiny network, checked against the formulas computed by hand.
+
+The gradient here is written out independently of skl1net's back-propagation
+(one tanh hidden layer, softmax output, cross-entropy), and the expected
+weights follow the update rules of the user guide literally.
+"""
+
+import numpy as np
+import pytest
+
+from skl1net import L1MLPClassifier
+from skl1net._penalties import L1Prox, L2
+from skl1net._sgd import SGD
+
+X = np.array([[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8], [0.1, 0.1]])
+y = np.array([0, 1, 2, 1])
+W1 = np.array([[0.2, -0.3, 0.0], [0.05, 0.4, -0.1]])
+b1 = np.array([0.1, 0.0, -0.2])
+W2 = np.array([[0.3, -0.2, 0.1], [0.0, 0.25, -0.4], [-0.02, 0.1, 0.2]])
+b2 = np.array([0.0, 0.05, -0.05])
+
+
+def manual_gradient(sample_weight=None):
+    """Sample-weighted mean gradient of the cross-entropy, by hand."""
+    s = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+    s = s / s.sum()
+    H = np.tanh(X @ W1 + b1)
+    Z = H @ W2 + b2
+    P = np.exp(Z - Z.max(1, keepdims=True))
+    P /= P.sum(1, keepdims=True)
+    Y = np.eye(3)[y]
+    D2 = (P - Y) * s[:, None]  # d loss / d Z, weighted
+    gW2, gb2 = H.T @ D2, D2.sum(0)
+    D1 = (D2 @ W2.T) * (1 - H**2)
+    gW1, gb1 = X.T @ D1, D1.sum(0)
+    return [gW1, gW2], [gb1, gb2]
+
+
+def one_step(penalty, lmbda, eta, sample_weight=None):
+    clf = L1MLPClassifier(
+        hidden_layer_sizes=(3,),
+        activation="tanh",
+        penalty=penalty,
+        lmbda=lmbda,
+        eta=eta,
+        momentum=0.0,
+        batch_size=len(X),
+        shuffle=False,
+        random_state=0,
+    )
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    clf.coefs_ = [W1.copy(), W2.copy()]
+    clf.intercepts_ = [b1.copy(), b2.copy()]
+    clf.partial_fit(X, y, sample_weight=sample_weight)
+    return clf
+
+
+@pytest.mark.parametrize("sample_weight", [None, [1.0, 2.0, 0.5, 3.0]])
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox"])
+def test_one_step_matches_the_formula(penalty, sample_weight):
+    eta, lmbda = 0.5, 0.08
+    clf = one_step(penalty, lmbda, eta, sample_weight)
+    gWs, gbs = manual_gradient(sample_weight)
+    for W, g, new in zip([W1, W2], gWs, clf.coefs_):
+        if penalty == "l2":
+            expected = W - eta * (g + lmbda * W)
+        elif penalty == "l1":
+            expected = W - eta * (g + lmbda * np.sign(W))
+        else:
+            V = W - eta * g
+            expected = np.sign(V) * np.maximum(np.abs(V) - eta * lmbda, 0)
+        np.testing.assert_allclose(new, expected, rtol=1e-12, atol=1e-15)
+    for b, g, new in zip([b1, b2], gbs, clf.intercepts_):
+        np.testing.assert_allclose(new, b - eta * g, rtol=1e-12, atol=1e-15)
+
+
+def test_prox_step_produces_exact_zeros_and_l1_does_not():
+    eta, lmbda = 0.5, 0.08
+    prox = one_step("l1_prox", lmbda, eta)
+    sub = one_step("l1", lmbda, eta)
+    n_prox = sum(int(np.sum(W == 0)) for W in prox.coefs_)
+    n_sub = sum(int(np.sum(W == 0)) for W in sub.coefs_)
+    assert n_prox >= 3
+    assert n_sub == 0
+
+
+def test_l1_moves_linearly_and_l2_geometrically():
+    # With a zero loss gradient, L1 subtracts the same eta * lmbda from every
+    # |w| while L2 scales every w by (1 - eta * lmbda).
+    W = np.array([[2.0, -1.0, 0.5]])
+    eta, lmbda = 0.1, 0.5
+    for penalty, expected in [
+        ("l1_prox", np.array([[1.95, -0.95, 0.45]])),
+        ("l2", W * (1 - eta * lmbda)),
+    ]:
+        Wc = W.copy()
+        from skl1net._penalties import make_penalty
+
+        SGD(make_penalty(penalty, lmbda), eta).step([Wc], [], [np.zeros_like(W)], [])
+        np.testing.assert_allclose(Wc, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_steps(nesterov):
+    eta, mu, lmbda = 0.1, 0.9, 0.2
+    W0 = np.array([[0.5, -0.3, 0.01]])
+    grads = [np.array([[0.4, -0.2, 0.05]]), np.array([[0.1, 0.3, -0.02]])]
+
+    # l2: the velocity carries the gradient plus lmbda * W
+    W, V = W0.copy(), np.zeros_like(W0)
+    Wk = W0.copy()
+    opt = SGD(L2(lmbda), eta, momentum=mu, nesterov=nesterov)
+    for g in grads:
+        G = g + lmbda * W
+        V = mu * V - eta * G
+        W = W + (mu * V - eta * G if nesterov else V)
+        opt.step([Wk], [], [g.copy()], [])
+        np.testing.assert_allclose(Wk, W, rtol=1e-13)
+
+    # l1_prox: momentum step on the loss gradient, then the soft-threshold
+    # with threshold eta * lmbda / (1 - mu)
+    W, V = W0.copy(), np.zeros_like(W0)
+    Wk = W0.copy()
+    opt = SGD(L1Prox(lmbda), eta, momentum=mu, nesterov=nesterov)
+    t = eta * lmbda / (1 - mu)
+    for g in grads:
+        V = mu * V - eta * g
+        W = W + (mu * V - eta * g if nesterov else V)
+        W = np.sign(W) * np.maximum(np.abs(W) - t, 0)
+        opt.step([Wk], [], [g.copy()], [])
+        np.testing.assert_allclose(Wk, W, rtol=1e-13, atol=1e-16)
+
+
+def test_prox_with_momentum_keeps_the_l1_optimality_condition():
+    # A weight held at a non-zero fixed point by momentum + prox must have a
+    # loss gradient of exactly -lmbda * sign(w), as for the plain L1 objective.
+    eta, mu, lmbda = 0.05, 0.9, 0.3
+    g = -0.3  # gradient equal to -lmbda: w should drift neither up nor down
+    W = np.array([[1.0]])
+    opt = SGD(L1Prox(lmbda), eta, momentum=mu)
+    opt.coef_velocities = [np.array([[-eta * g / (1 - mu)]])]  # steady state
+    opt.intercept_velocities = []
+    for _ in range(400):
+        opt.step([W], [], [np.array([[g]])], [])
+    assert W[0, 0] == pytest.approx(1.0, abs=1e-9)
+    # A gradient slightly weaker than lmbda loses: the weight reaches exactly 0.
+    opt.coef_velocities = [np.array([[-eta * 0.29 / (1 - mu)]])]
+    for _ in range(2000):
+        opt.step([W], [], [np.array([[-0.29]])], [])
+    assert W[0, 0] == 0.0
+
+
+def test_invscaling_schedule():
+    opt = SGD(L2(0.0), 0.5, learning_rate="invscaling", power_t=0.5)
+    opt.iteration_ends(99)
+    assert opt.eta_t == pytest.approx(0.05)
+
+
+def test_adaptive_schedule_divides_by_five():
+    opt = SGD(L2(0.0), 0.5, learning_rate="adaptive")
+    assert not opt.trigger_stopping("no progress.", verbose=False)
+    assert opt.eta_t == pytest.approx(0.1)
+    opt.eta_t = 1e-7
+    assert opt.trigger_stopping("no progress.", verbose=False)
