@@ -221,8 +221,13 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             self.intercepts_ = [b.copy() for b in self.intercepts_]
             self._random_state = copy.deepcopy(self._random_state)
             self.loss_curve_ = list(self.loss_curve_)
-            if self.validation_scores_ is not None:
-                self.validation_scores_ = list(self.validation_scores_)
+            if self.early_stopping and not incremental:
+                # warm start: early stopping may be switched on between fits
+                self.validation_scores_ = list(self.validation_scores_ or [])
+                if self.best_validation_score_ is None:
+                    self.best_validation_score_ = -np.inf
+            elif self.best_loss_ is None:
+                self.best_loss_ = np.inf
         if self._optimizer is None or not incremental:
             self._optimizer = SGD(
                 make_penalty(self.penalty, self.lmbda),

@@ -215,6 +215,15 @@ def test_early_stopping_keeps_the_best_validation_weights(digits):
     assert clf.score(X_test, y_test) > 0.93
 
 
+def test_switching_early_stopping_between_calls(scaled_iris):
+    X, y = scaled_iris
+    clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, early_stopping=True, random_state=0)
+    clf.fit(X, y).partial_fit(X, y)
+    clf.set_params(warm_start=True, early_stopping=False).fit(X, y)
+    clf.set_params(early_stopping=True).fit(X, y)
+    assert len(clf.validation_scores_) > 0 and clf.score(X, y) > 0.8
+
+
 def test_loss_curve_includes_the_penalty(scaled_iris):
     X, y = scaled_iris
     small = L1MLPClassifier(hidden_layer_sizes=(6,), lmbda=0.0, max_iter=3, random_state=0)
