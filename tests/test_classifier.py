@@ -217,7 +217,9 @@ def test_early_stopping_keeps_the_best_validation_weights(digits):
 
 def test_switching_early_stopping_between_calls(scaled_iris):
     X, y = scaled_iris
-    clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, early_stopping=True, random_state=0)
+    clf = L1MLPClassifier(
+        hidden_layer_sizes=(5,), eta=0.1, max_iter=20, early_stopping=True, random_state=0
+    )
     clf.fit(X, y).partial_fit(X, y)
     clf.set_params(warm_start=True, early_stopping=False).fit(X, y)
     clf.set_params(early_stopping=True).fit(X, y)
