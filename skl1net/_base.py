@@ -473,7 +473,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         """Network output for new data (validated, cast to the model's dtype)."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False, dtype=self.coefs_[0].dtype)
-        out = forward(X, self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            out = forward(
+                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            )
         if not np.isfinite(out).all():
             raise ValueError(
                 "Invalid X: the network overflowed the range of "
