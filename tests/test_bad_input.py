@@ -401,3 +401,9 @@ def test_batch_size_larger_than_data_warns():
 def test_object_array_of_numbers_is_accepted():
     proba = new_model().fit(X.astype(object), Y).predict_proba(X)
     np.testing.assert_array_equal(proba, fitted_model().predict_proba(X))
+
+
+def test_partial_fit_after_an_early_stopping_fit():
+    model = fitted_model(early_stopping=True, validation_fraction=0.2)
+    model.partial_fit(X, Y)
+    assert model.t_ == 2 * 24 + len(X) and np.isfinite(model.best_loss_)
