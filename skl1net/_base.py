@@ -461,13 +461,11 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 self._best_params = [p.copy() for p in self.coefs_ + self.intercepts_]
         else:
             loss = self.loss_curve_[-1]
-            # best_loss_ is None when partial_fit follows an early-stopping fit.
-            best_loss = np.inf if self.best_loss_ is None else self.best_loss_
-            if loss > best_loss - self.tol:
+            if loss > self.best_loss_ - self.tol:
                 self._no_improvement_count += 1
             else:
                 self._no_improvement_count = 0
-            if loss < best_loss:
+            if loss < self.best_loss_:
                 self.best_loss_ = loss
 
     # -- prediction and sparsity -------------------------------------------------
