@@ -10,10 +10,8 @@ of targets the network is trained on and score the validation set.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import copy
-import re
 import warnings
 from abc import ABCMeta, abstractmethod
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -34,34 +32,7 @@ from .exceptions import InconsistentVersionWarning
 from ._network import Workspace, forward, init_params
 from ._penalties import PENALTIES, make_penalty
 from ._sgd import SGD
-
-
-@contextmanager
-def naming(argument):
-    """Make a validation error that does not name ``argument`` start with it.
-
-    Some of numpy's and scikit-learn's checks say what is wrong without saying
-    where ("Found array with dim 3", "could not convert string to float");
-    inside this context such a ``ValueError`` or ``TypeError`` is re-raised,
-    unchanged otherwise, as "Invalid <argument>: <message>".
-
-    Examples
-    --------
-    >>> from skl1net._base import naming
-    >>> try:
-    ...     with naming("X"):
-    ...         float("a")
-    ... except ValueError as exc:
-    ...     print(exc)
-    Invalid X: could not convert string to float: 'a'
-    """
-    try:
-        yield
-    except (ValueError, TypeError) as exc:
-        message = exc.args[0] if len(exc.args) == 1 else None
-        if isinstance(message, str) and not re.search(rf"\b{argument}\b", message):
-            exc.args = (f"Invalid {argument}: {message}",)
-        raise
+from ._validation import naming
 
 
 class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):

@@ -16,7 +16,8 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseL1MLP, naming
+from ._base import BaseL1MLP
+from ._validation import naming
 
 
 class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
