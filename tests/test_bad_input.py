@@ -32,7 +32,8 @@ CLASSES = [0, 1, 2]
 
 
 def new_model(**params):
-    return L1MLPClassifier(**{"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0, **params})
+    params = {"hidden_layer_sizes": (4,), "max_iter": 2, "random_state": 0, **params}
+    return L1MLPClassifier(**params)
 
 
 def fitted_model(**params):

@@ -100,7 +100,8 @@ def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after
     assert all_finite(model)
     # Exactly the model of two uninterrupted epochs.
     reference = L1MLPClassifier(max_iter=2, **params).fit(X, y)
-    for a, b in zip(model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_):
+    params = zip(model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_)
+    for a, b in params:
         assert a.tobytes() == b.tobytes()
     np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(X))
 

@@ -34,7 +34,8 @@ def fitted(X, y, **params):
 
 def assert_same_model(original, loaded, X, y):
     """Same learned arrays, same predictions, and training goes on identically."""
-    for a, b in zip(original.coefs_ + original.intercepts_, loaded.coefs_ + loaded.intercepts_):
+    params = zip(original.coefs_ + original.intercepts_, loaded.coefs_ + loaded.intercepts_)
+    for a, b in params:
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
     np.testing.assert_array_equal(loaded.classes_, original.classes_)
     assert loaded.t_ == original.t_ and loaded.loss_curve_ == original.loss_curve_
@@ -47,9 +48,14 @@ def assert_same_model(original, loaded, X, y):
         assert a.tobytes() == b.tobytes()
 
 
+def joblib_round_trip(model, path):
+    joblib.dump(model, path / "model.joblib")
+    return joblib.load(path / "model.joblib")
+
+
 ROUND_TRIPS = {
     "pickle": lambda model, path: pickle.loads(pickle.dumps(model)),
-    "joblib": lambda model, path: (joblib.dump(model, path / "m.joblib"), joblib.load(path / "m.joblib"))[1],
+    "joblib": joblib_round_trip,
 }
 
 

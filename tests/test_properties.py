@@ -1,4 +1,4 @@
-"""Property-based tests (hypothesis): laws that hold for every input, not just examples."""
+"""Property-based tests (hypothesis): laws that hold for every input."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
@@ -84,7 +84,8 @@ def test_predict_proba_rows_sum_to_one(model_key, X):
     proba = model.predict_proba(X)
     assert proba.shape == (len(X), model_key[0])
     assert np.isfinite(proba).all() and (proba >= 0).all() and (proba <= 1).all()
-    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5 if model.coefs_[0].dtype == np.float32 else 1e-12)
+    rtol = 1e-5 if model.coefs_[0].dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=rtol)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # casts to a float32 model
@@ -113,7 +114,10 @@ def test_predictions_do_not_depend_on_row_order(model_key, X, random):
     # Labels too, except for rows that are a near tie between two classes.
     top2 = np.sort(proba, axis=1)[:, -2:]
     clear = top2[:, 1] - top2[:, 0] > 1e-4
-    np.testing.assert_array_equal(model.predict(X[order])[clear[order]], model.predict(X)[order][clear[order]])
+    keep = clear[order]
+    np.testing.assert_array_equal(
+        model.predict(X[order])[keep], model.predict(X)[order][keep]
+    )
 
 
 # -- partial_fit on random chunkings ---------------------------------------------------
@@ -144,5 +148,6 @@ def test_partial_fit_on_any_chunking_of_valid_data(chunking, penalty, dtype):
             sample_weight=None if sw is None else sw[start:stop],
         )
     assert model.t_ == len(y) and model.n_iter_ == len(bounds) - 1
-    assert all(np.isfinite(p).all() and p.dtype == dtype for p in model.coefs_ + model.intercepts_)
+    for p in model.coefs_ + model.intercepts_:
+        assert np.isfinite(p).all() and p.dtype == dtype
     assert np.isfinite(model.loss_curve_).all()
