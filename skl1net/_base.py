@@ -17,15 +17,22 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
 
+from .exceptions import InconsistentVersionWarning
 from ._network import Workspace, forward, init_params
 from ._penalties import PENALTIES, make_penalty
 from ._sgd import SGD
+from ._validation import naming
 
 
 #: Training stops as diverged when an epoch's objective is not finite or exceeds
@@ -144,9 +151,50 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         return hidden
 
     def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):
-        return validate_data(
-            self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
-        )
+        with naming("X"):
+            return validate_data(
+                self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
+            )
+
+    def _validate_training_data(self, X, y, sample_weight, *, first):
+        """Validated ``X``, ``y`` and ``sample_weight``; errors name the argument.
+
+        A model that goes on training (``partial_fit``, ``warm_start``) keeps
+        its dtype: floating ``X`` of another dtype is cast to it with a
+        :class:`~sklearn.exceptions.DataConversionWarning`.
+        """
+        if first:
+            dtype = (np.float64, np.float32)
+        else:
+            dtype = self.coefs_[0].dtype
+            x_dtype = getattr(X, "dtype", None)
+            if isinstance(x_dtype, np.dtype) and x_dtype.kind == "f" and x_dtype != dtype:
+                warnings.warn(
+                    f"X has dtype {x_dtype} but the model was fitted in {dtype}; X is "
+                    f"cast to {dtype} and the model keeps its dtype. Refit from "
+                    f"scratch (fit with warm_start=False) to train in {x_dtype}.",
+                    DataConversionWarning,
+                )
+        X = self._validate_X(X, reset=first, dtype=dtype)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        with naming("y"):
+            y = check_array(
+                y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y"
+            )
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"y has {y.shape[0]} samples but X has {X.shape[0]}: they must have "
+                "one row per sample."
+            )
+        if sample_weight is not None:
+            with naming("sample_weight"):
+                sample_weight = _check_sample_weight(
+                    sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                )
+        return X, y, sample_weight
 
     # -- fitting ---------------------------------------------------------------
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None):
@@ -166,22 +214,15 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
+        if incremental and hasattr(self, "coefs_"):
+            # _fit_context checks the parameters of partial_fit on the first
+            # call only; set_params may have put them out of range since.
+            self._validate_params()
         hidden = self._check_params()
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse="csr",
-            dtype=(np.float64, np.float32) if first else self.coefs_[0].dtype,
-            order="C",
-            multi_output=True,
-            reset=first,
+        X, y, sample_weight = self._validate_training_data(
+            X, y, sample_weight, first=first
         )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
         Y, sample_weight, stratify = self._targets(
             y, sample_weight, first=first, incremental=incremental, classes=classes
         )
@@ -421,7 +462,18 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         """Network output for new data (validated, cast to the model's dtype)."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False, dtype=self.coefs_[0].dtype)
-        return forward(X, self.coefs_, self.intercepts_, self.activation, self.out_activation_)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            out = forward(
+                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            )
+        if not np.isfinite(out).all():
+            raise ValueError(
+                "Invalid X: the network overflowed the range of "
+                f"{self.coefs_[0].dtype} on it (largest |X| is "
+                f"{abs(X).max():.3g}). Standardize the features, for example with "
+                "sklearn.preprocessing.StandardScaler."
+            )
+        return out
 
     @property
     def layer_zero_fractions_(self):
@@ -457,6 +509,29 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         norms = np.abs(self.coefs_[0]).sum(axis=1, dtype=np.float64)
         total = norms.sum()
         return norms / total if total > 0 else norms
+
+    # -- persistence -------------------------------------------------------------
+    # scikit-learn records its own version only for classes of its modules, so
+    # the pickled state carries skl1net's, and loading it under another warns.
+    def __getstate__(self):
+        from . import __version__
+
+        return dict(super().__getstate__(), _skl1net_version=__version__)
+
+    def __setstate__(self, state):
+        from . import __version__
+
+        state = dict(state)
+        saved_by = state.pop("_skl1net_version", "unknown")
+        if saved_by != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_version=__version__,
+                    original_version=saved_by,
+                )
+            )
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

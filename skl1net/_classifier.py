@@ -17,6 +17,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseL1MLP
+from ._validation import naming
 
 
 class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
@@ -278,7 +279,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     def _targets(self, y, sample_weight, *, first, incremental, classes):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+        with naming("y"):
+            check_classification_targets(y)
         target_type = type_of_target(y)
         if target_type not in ("binary", "multiclass", "multilabel-indicator"):
             raise ValueError(
@@ -290,11 +292,11 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
                 self._label_binarizer = LabelBinarizer()
                 self._label_binarizer.fit(y if target_type.startswith("multilabel") else classes)
                 self.classes_ = self._label_binarizer.classes_
-                self._check_n_classes()
+                self._check_n_classes("classes")
         elif first:
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
-            self._check_n_classes()
+            self._check_n_classes("y")
         if not first or incremental:
             self._check_labels(y, target_type, warm=not incremental)
 
@@ -311,11 +313,11 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         stratify = None if self._multilabel else y
         return Y, sample_weight, stratify
 
-    def _check_n_classes(self):
+    def _check_n_classes(self, argument):
         if not self._multilabel and len(self.classes_) < 2:
             raise ValueError(
-                "The classifier needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {self.classes_[0]!r}."
+                f"{argument} contains only one class, {self.classes_.tolist()!r}; "
+                "the classifier needs samples of at least 2 classes."
             )
 
     def _check_labels(self, y, target_type, warm):

@@ -1,0 +1,45 @@
+"""Warnings and errors specific to skl1net."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+
+class InconsistentVersionWarning(UserWarning):
+    """A model is loaded by another version of skl1net than the one that saved it.
+
+    Raised when a skl1net estimator is unpickled (by :mod:`pickle`,
+    :mod:`joblib` or :mod:`skops.io`). The model may still load and predict,
+    but nothing guarantees it: retrain it, or load it with the version that
+    saved it. scikit-learn warns in the same way, with its own
+    :class:`sklearn.exceptions.InconsistentVersionWarning`, about the
+    scikit-learn objects inside the model.
+
+    Parameters
+    ----------
+    estimator_name : str
+        Class of the loaded estimator.
+    current_version : str
+        Version of skl1net loading the model.
+    original_version : str
+        Version of skl1net that saved it (``"unknown"`` if it did not record one).
+
+    Examples
+    --------
+    >>> from skl1net.exceptions import InconsistentVersionWarning
+    >>> print(InconsistentVersionWarning(
+    ...     estimator_name="L1MLPClassifier", current_version="0.2.0",
+    ...     original_version="0.1.0"))  # doctest: +ELLIPSIS
+    Loading L1MLPClassifier saved by skl1net 0.1.0 with skl1net 0.2.0...
+    """
+
+    def __init__(self, *, estimator_name, current_version, original_version):
+        super().__init__(estimator_name, current_version, original_version)
+        self.estimator_name = estimator_name
+        self.current_version = current_version
+        self.original_version = original_version
+
+    def __str__(self):
+        return (
+            f"Loading {self.estimator_name} saved by skl1net {self.original_version} "
+            f"with skl1net {self.current_version}: the model may fail or give "
+            "different results. Retrain it, or load it with the version that saved it."
+        )

@@ -1,0 +1,184 @@
+"""Faults: divergence, interruption, extreme values and concurrent prediction."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_digits
+
+from skl1net import L1MLPClassifier
+from skl1net import _sgd
+from skl1net._network import ACTIVATIONS, LOSSES, Workspace, init_params
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::sklearn.exceptions.ConvergenceWarning"
+)
+
+
+def all_finite(model):
+    return all(np.isfinite(p).all() for p in model.coefs_ + model.intercepts_)
+
+
+# -- divergence ------------------------------------------------------------------
+def diverging_model(**params):
+    """A deep linear network on unscaled features: its loss overflows."""
+    params = {"eta": 10.0, **params}
+    return L1MLPClassifier((8, 8), activation="identity", random_state=0, **params)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("penalty", ["l1", "l2", "l1_prox"])
+def test_divergence_raises_a_clear_error_and_leaves_no_model(penalty):
+    X, y = load_breast_cancer(return_X_y=True)
+    # max_iter is huge: the test would hang if divergence went unnoticed.
+    model = diverging_model(penalty=penalty, max_iter=10**6)
+    with pytest.raises(ValueError, match=r"diverged.*eta=10\.0.*lower `eta`"):
+        model.fit(X, y)
+    assert not hasattr(model, "coefs_")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_divergence_leaves_a_fitted_model_bit_identical(how):
+    X, y = load_breast_cancer(return_X_y=True)
+    model = diverging_model(eta=1e-7, max_iter=3, warm_start=how == "warm_start")
+    model.partial_fit(X, y, classes=[0, 1]) if how == "partial_fit" else model.fit(X, y)
+    before = [p.copy() for p in model.coefs_ + model.intercepts_]
+    t_before = model.t_
+    if how == "warm_start":
+        model.set_params(eta=10.0)
+        call = model.fit
+    else:
+        # The optimizer of a stream keeps its learning rate: make the data explode.
+        call = model.partial_fit
+        X = X * 1e150
+    with pytest.raises(ValueError, match="diverged"):
+        call(X, y)
+    after = model.coefs_ + model.intercepts_
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(before, after))
+    assert model.t_ == t_before
+    assert all_finite(model)
+
+
+# -- interruption ----------------------------------------------------------------
+@pytest.fixture
+def interrupt_after(monkeypatch):
+    """Make the ``k``-th SGD step raise KeyboardInterrupt, as Ctrl-C would."""
+
+    def arm(k):
+        calls = []
+        step = _sgd.SGD.step
+
+        def interrupted_step(self, *args):
+            calls.append(None)
+            if len(calls) == k:
+                raise KeyboardInterrupt
+            return step(self, *args)
+
+        monkeypatch.setattr(_sgd.SGD, "step", interrupted_step)
+        return calls
+
+    return arm
+
+
+def small_digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:120] / 16, y[:120]
+
+
+def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after):
+    X, y = small_digits()
+    params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0)
+    calls = interrupt_after(3 * 2 + 2)  # 3 batches an epoch: stop inside epoch 3
+    with pytest.warns(UserWarning, match=r"interrupted.*last completed epoch \(2\)"):
+        model = L1MLPClassifier(max_iter=50, **params).fit(X, y)
+    assert len(calls) == 8
+    assert model.n_iter_ == 2 and model.t_ == 2 * len(X)
+    assert len(model.loss_curve_) == 2
+    assert all_finite(model)
+    # Exactly the model of two uninterrupted epochs.
+    reference = L1MLPClassifier(max_iter=2, **params).fit(X, y)
+    params = zip(model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_)
+    for a, b in params:
+        assert a.tobytes() == b.tobytes()
+    np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(X))
+
+
+def test_keyboard_interrupt_in_partial_fit_keeps_the_model_before_the_call(
+    interrupt_after,
+):
+    X, y = small_digits()
+    model = L1MLPClassifier((16,), batch_size=40, random_state=0)
+    model.partial_fit(X, y, classes=np.arange(10))
+    before = [p.copy() for p in model.coefs_ + model.intercepts_]
+    interrupt_after(2)
+    with pytest.warns(UserWarning, match="interrupted"):
+        model.partial_fit(X, y)
+    assert model.t_ == len(X) and model.n_iter_ == 1
+    after = model.coefs_ + model.intercepts_
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(before, after))
+    # The model goes on learning from the stream.
+    model.partial_fit(X, y)
+    assert model.t_ == 2 * len(X) and all_finite(model)
+
+
+# -- numerical stability -----------------------------------------------------------
+HUGE = np.array([[1e6, -1e6, 0.0], [-1e6, -1e6, -1e6], [1e6, 1e6, 1e6], [1e6, 1e6 - 1, 0]])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_output_functions_and_losses_are_finite_at_huge_inputs(dtype):
+    Y = np.eye(3, dtype=dtype)[[1, 0, 2, 2]]  # mostly wrong, confidently
+    P = ACTIVATIONS["softmax"](HUGE.astype(dtype))
+    assert P.dtype == dtype and np.isfinite(P).all()
+    np.testing.assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
+    L = ACTIVATIONS["logistic"](HUGE.astype(dtype))
+    assert L.dtype == dtype and np.isfinite(L).all() and (L >= 0).all() and (L <= 1).all()
+    for out, Pout in [("softmax", P), ("logistic", L)]:
+        loss = LOSSES[out](Y, Pout)
+        assert np.isfinite(loss).all() and (loss >= 0).all()
+        # A confident mistake costs -log(eps) per output at most, not inf.
+        assert loss.max() <= 3 * -np.log(np.finfo(dtype).eps) + 1e-3
+
+
+@pytest.mark.parametrize("out_activation", ["softmax", "logistic"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_loss_and_gradients_are_finite_at_huge_inputs(dtype, out_activation):
+    rng = np.random.RandomState(0)
+    X = (rng.choice([-1e6, 1e6], size=(8, 5))).astype(dtype)
+    n_out = 3 if out_activation == "softmax" else 1
+    Y = np.eye(3, dtype=dtype)[rng.randint(3, size=8)][:, :n_out]
+    coefs, intercepts = init_params([5, 4, n_out], "relu", dtype, rng)
+    ws = Workspace([5, 4, n_out], 8, dtype, "relu", out_activation)
+    loss = ws.loss_and_gradients(X, Y, coefs, intercepts)
+    assert np.isfinite(loss)
+    for G in ws.coef_grads + ws.intercept_grads:
+        assert G.dtype == dtype and np.isfinite(G).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fit_and_predict_at_huge_magnitudes(dtype):
+    X, y = small_digits()
+    X = (X * 1e6).astype(dtype)
+    model = L1MLPClassifier((8,), max_iter=3, eta=1e-9, random_state=0).fit(X, y)
+    assert model.coefs_[0].dtype == dtype and all_finite(model)
+    proba = model.predict_proba(X)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    log_proba = model.predict_log_proba(X)  # -inf where a probability is 0
+    assert not np.isnan(log_proba).any() and np.all(log_proba <= 0)
+
+
+# -- threads -------------------------------------------------------------------------
+def test_predict_from_several_threads_equals_one_thread():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    model = L1MLPClassifier((32,), max_iter=5, random_state=0).fit(X[:600], y[:600])
+    expected = {"predict": model.predict(X), "predict_proba": model.predict_proba(X)}
+    calls = ["predict", "predict_proba"] * 8
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda name: (name, getattr(model, name)(X)), calls))
+    for name, result in results:
+        np.testing.assert_array_equal(result, expected[name])
