@@ -26,6 +26,7 @@ import warnings
 
 from ._cli_io import (
     UserError,
+    check_writable,
     load_model,
     numeric_features,
     one_line,
@@ -212,6 +213,7 @@ def _train_and_score(args, lmbda, split, desc):
 
 # -- commands -------------------------------------------------------------------
 def _train(args):
+    check_writable(args.out)
     split = _split(args)
     model, row = _train_and_score(args, args.lmbda, split, "training")
     print(f"trained on {len(split[0])} rows, tested on {len(split[1])} rows")
@@ -234,6 +236,7 @@ def _predict(args):
         command=args.command,
         warn=lambda message: _warn(args.command, message),
     )
+    check_writable(args.out)
     if not hasattr(model, "predict"):
         raise UserError(f"{args.model} holds a {type(model).__name__}, not a model")
     table = read_table(args.data, args.command)
@@ -258,6 +261,8 @@ def _path(args):
     pd = require("pandas", args.command)
     require("matplotlib", args.command)
     lmbdas = args.lmbdas or np.geomspace(args.lmbda_max, args.lmbda_min, args.n_lmbdas)
+    csv, png = args.out + ".csv", args.out + ".png"
+    check_writable(csv, png)
     split = _split(args)
     rows = []
     for lmbda in sorted(lmbdas, reverse=True):
@@ -270,7 +275,6 @@ def _path(args):
                 f"/{row['n_features']}" + ("" if row["converged"] else "  (not converged)")
             )
     table = pd.DataFrame(rows)
-    csv, png = args.out + ".csv", args.out + ".png"
     write_table(table, csv)
     title = f"{args.penalty} on {os.path.basename(args.data)}"
     plot_path(table, png, title=title, command=args.command)
@@ -287,6 +291,7 @@ def _demo(args):
 
     if not args.no_plot:
         require("matplotlib", args.command)
+        check_writable(args.out)
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X / 16.0, y, test_size=0.25, stratify=y, random_state=0

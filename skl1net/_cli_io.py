@@ -89,6 +89,14 @@ def split_target(table, target, path):
     return numeric_features(table, features, path), table[target].to_numpy()
 
 
+def check_writable(*paths):
+    """Fail early, before any training, when an output file cannot be created."""
+    for path in paths:
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            raise UserError(f"cannot write {path}: {folder} is not a writable folder")
+
+
 def write_table(table, path):
     """Write a DataFrame as CSV, reporting an unwritable path as a :class:`UserError`."""
     try:
