@@ -16,6 +16,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -83,12 +84,15 @@ fig.tight_layout()
 # Which pixels are used
 # ---------------------
 # ``support_`` marks the input features with at least one non-zero outgoing
-# weight. The sparse network ignores the border pixels, which carry almost no
-# information on the digits.
-fig, axes = plt.subplots(1, 3, figsize=(7, 2.6))
+# weight. The sparse network ignores most border pixels, which carry almost
+# no information on the digits.
+used = ListedColormap(["black", "tab:orange"])
+fig, axes = plt.subplots(1, 3, figsize=(7, 2.8))
 for ax, (penalty, clf) in zip(axes, models.items()):
-    ax.imshow(clf.support_.reshape(8, 8), cmap="gray", vmin=0, vmax=1)
+    ax.imshow(clf.support_.reshape(8, 8), cmap=used, vmin=0, vmax=1)
     ax.set_title(f"{penalty}: {clf.n_features_selected_} pixels")
-    ax.set_axis_off()
+    ax.set_xticks([])
+    ax.set_yticks([])
+fig.suptitle("Input pixels used (orange) and ignored (black)")
 fig.tight_layout()
 plt.show()
