@@ -364,7 +364,20 @@ def _training_options():
 
 
 def build_parser():
-    """The argument parser of the ``skl1net`` command."""
+    """The argument parser of the ``skl1net`` command.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser, with one sub-command per command.
+
+    Examples
+    --------
+    >>> from skl1net._cli import build_parser
+    >>> args = build_parser().parse_args(["train", "data.csv", "--target", "y", "--hidden", "100,50"])
+    >>> args.hidden, args.penalty, args.lmbda, args.out
+    ((100, 50), 'l1_prox', 0.001, 'model.skops')
+    """
     parser = argparse.ArgumentParser(
         prog="skl1net",
         description="L1-regularized MLPs trained by mini-batch SGD. "

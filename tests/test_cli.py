@@ -229,3 +229,19 @@ def test_module_entry_point_help():
     assert result.returncode == 0
     for command in ("train", "predict", "path", "demo"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "module, argv",
+    [
+        ("matplotlib", ["demo", "--epochs", "1", "--quiet"]),
+        ("pandas", ["train", "x.csv", "--target", "y"]),
+        ("skops.io", ["predict", "{model}", "{data}"]),
+    ],
+)
+def test_missing_extra_is_a_one_line_error(module, argv, tmp_path, data, capsys, monkeypatch):
+    model = tmp_path / "m.skops"
+    model.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip archive
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    code, _, err = run(capsys, *(a.format(model=model, data=data) for a in argv))
+    assert_one_line_error(code, err, "pip install 'skl1net[cli]'")
