@@ -19,6 +19,12 @@ FAST = ["--hidden", "8", "--epochs", "15", "--quiet"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    """Default output files land in the test's folder, never in the repository."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def table():
     frame = load_breast_cancer(as_frame=True).frame.sample(300, random_state=0)
