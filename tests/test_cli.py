@@ -229,8 +229,16 @@ def test_every_command_has_help(command, capsys):
 
 
 def test_module_entry_point_help():
+    import os
+
+    import skl1net
+
+    # The same skl1net as in this process, whatever the current folder.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(skl1net.__file__)))
+    env = {**os.environ, "PYTHONPATH": root}
     result = subprocess.run(
-        [sys.executable, "-m", "skl1net", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "skl1net", "--help"],
+        capture_output=True, text=True, check=False, env=env,
     )
     assert result.returncode == 0
     for command in ("train", "predict", "path", "demo"):
