@@ -28,5 +28,19 @@ docs: $(DOCS_STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 	@echo "open docs/_build/html/index.html"
 
+# Training speed against scikit-learn and PyTorch (docs/benchmarks.rst). The
+# PyTorch columns are optional: `$(BIN)/python -m pip install torch==2.13.0`.
+# The benchmark measures OpenBLAS as it tunes itself for this CPU, so this one
+# command unsets the two variables that override its kernel choice.
+BENCH_STAMP := $(VENV)/.installed-bench
+BENCH_ARGS  ?=
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/train_speed.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info docs/_build docs/auto_examples docs/gen_modules docs/api_list.rst

@@ -10,6 +10,7 @@ of targets the network is trained on and score the validation set.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import copy
+import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -334,6 +335,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         if gather and not sp.issparse(X):
             x_buf = np.empty((batch_size, X.shape[1]), dtype)
         y_buf = np.empty((batch_size, Y.shape[1]), dtype)
+        sw_buf = np.empty(batch_size, dtype)
         total_weight = n_train if sample_weight is None else float(sample_weight[train_idx].sum())
         if total_weight <= 0:
             raise ValueError("sample_weight is zero for every training sample.")
@@ -352,26 +354,31 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 for start in range(0, n_train, batch_size):
                     stop = min(start + batch_size, n_train)
                     m = stop - start
+                    # mode="clip" (the rows are valid anyway) lets take() write
+                    # straight into the buffer; "raise" would buffer it again.
                     if gather:
                         rows = order[start:stop]
                         if sp.issparse(X):
                             Xb = X[rows]
                         else:
-                            Xb = np.take(X, rows, axis=0, out=x_buf[:m])
-                        Yb = np.take(Y, rows, axis=0, out=y_buf[:m])
+                            Xb = np.take(X, rows, axis=0, out=x_buf[:m], mode="clip")
+                        Yb = np.take(Y, rows, axis=0, out=y_buf[:m], mode="clip")
                     else:
                         rows = slice(start, stop)
                         Xb, Yb = X[rows], Y[rows]
                     if sample_weight is None:
                         sw, batch_weight = None, m
                     else:
-                        sw = sample_weight[rows]
+                        if gather:
+                            sw = np.take(sample_weight, rows, out=sw_buf[:m], mode="clip")
+                        else:
+                            sw = sample_weight[rows]
                         batch_weight = float(sw.sum())
                         if batch_weight == 0:
                             continue
-                        sw = sw / batch_weight
+                        sw = np.divide(sw, batch_weight, out=sw_buf[:m])
                     loss = ws.loss_and_gradients(Xb, Yb, self.coefs_, self.intercepts_, sw)
-                    if not np.isfinite(loss):
+                    if not math.isfinite(loss):
                         self._diverged(loss)
                     if start_objective is None:
                         start_objective = loss + penalty.value(self.coefs_)

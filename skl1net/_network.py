@@ -78,26 +78,31 @@ DERIVATIVES = {
 
 
 # -- per-sample losses, from the output probabilities ---------------------------
-def _clipped(P):
+# Each takes an optional ``out`` array shaped like ``P`` for its element-wise
+# work (``P`` itself is left alone), so that training allocates no matrix.
+def _clipped(P, out=None):
     eps = np.finfo(P.dtype).eps
-    return np.clip(P, eps, 1 - eps)
+    return np.clip(P, eps, 1 - eps, out=out)
 
 
-def log_loss(Y, P):
+def log_loss(Y, P, out=None):
     """Per-sample cross-entropy ``-sum_k Y_k log P_k`` for softmax outputs."""
-    return -(Y * np.log(_clipped(P))).sum(axis=1)
+    L = np.log(_clipped(P, out), out=out)
+    L *= Y
+    return -L.sum(axis=1)
 
 
-def binary_log_loss(Y, P):
+def binary_log_loss(Y, P, out=None):
     """Per-sample binary cross-entropy summed over the logistic outputs."""
-    P = _clipped(P)
+    P = _clipped(P, out)
     return -(Y * np.log(P) + (1 - Y) * np.log1p(-P)).sum(axis=1)
 
 
-def squared_loss(Y, P):
+def squared_loss(Y, P, out=None):
     """Per-sample half squared error, summed over the outputs."""
-    D = Y - P
-    return 0.5 * (D * D).sum(axis=1)
+    D = np.subtract(Y, P, out=out)
+    D *= D
+    return 0.5 * D.sum(axis=1)
 
 
 #: Loss matched to each output activation: for all three pairs the gradient of
@@ -167,6 +172,7 @@ class Workspace:
             for n_in, n_out in zip(layer_units[:-1], layer_units[1:])
         ]
         self.intercept_grads = [np.empty(n, dtype) for n in layer_units[1:]]
+        self._loss_work = np.empty((batch_size, layer_units[-1]), dtype)
 
     def forward(self, X, coefs, intercepts):
         """Output probabilities of the batch ``X``, in the workspace."""
@@ -197,7 +203,7 @@ class Workspace:
         """
         n = X.shape[0]
         P = self.forward(X, coefs, intercepts)
-        losses = self._loss(Y, P)
+        losses = self._loss(Y, P, out=self._loss_work[:n])
         if sample_weight is None:
             loss = float(losses.mean())
         else:

@@ -12,6 +12,10 @@ knows three things about ``lmbda * R(W)``:
     Replace ``W`` in place by the proximal operator of ``step * lmbda * R``.
     Penalties handled through their gradient leave ``W`` unchanged.
 
+Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
+``W`` for their intermediate values, so that the optimizer's hot loop
+allocates nothing; each is a fixed, small number of passes over ``W``.
+
 An SGD step with learning rate ``eta`` is then always
 ``add_gradient(W, G); W -= eta * G; prox(W, eta)``, which gives the three
 rules of the user guide:
@@ -28,7 +32,7 @@ Biases are never passed to a penalty.
 import numpy as np
 
 
-def soft_threshold(x, threshold, out=None):
+def soft_threshold(x, threshold, out=None, work=None):
     """Soft-thresholding operator ``sign(x) * max(|x| - threshold, 0)``.
 
     Every entry moves toward zero by exactly ``threshold``, or lands on zero
@@ -42,6 +46,8 @@ def soft_threshold(x, threshold, out=None):
         Non-negative amount of shrinkage.
     out : ndarray, default=None
         Where to write the result (may be ``x`` itself for an in-place update).
+    work : ndarray, default=None
+        Scratch array shaped like ``x`` (not ``out``); allocated when omitted.
 
     Returns
     -------
@@ -61,7 +67,49 @@ def soft_threshold(x, threshold, out=None):
         out[...] = x
     # x - clip(x, -t, t) equals sign(x) * max(|x| - t, 0) for every x; done
     # as two passes with one temporary, without sign/abs/maximum arrays.
-    out -= np.clip(out, -threshold, threshold)
+    out -= np.clip(out, -threshold, threshold, out=work)
+    return out
+
+
+def scaled_sign(x, scale, out=None):
+    """``scale * sign(x)``, exactly, in three fast passes.
+
+    ``np.sign`` is several times slower than ``np.clip`` and ``np.multiply``.
+    Clipping to the smallest subnormal number ``d`` maps every non-zero ``x``
+    to ``+-d`` (zeros and NaNs stay as they are); two exact power-of-two
+    multiplications then turn ``+-d`` into ``+-scale``, without overflow for any
+    ``1e-30 < |scale| < 2 ** 100``. The result equals ``scale * np.sign(x)``
+    for finite and infinite ``x`` alike (a zero keeps its sign bit, which
+    ``np.sign`` drops; the two zeros compare equal).
+
+    Parameters
+    ----------
+    x : ndarray of floating dtype
+        Values whose sign is taken.
+    scale : float
+        Factor of the sign.
+    out : ndarray, default=None
+        Where to write the result (may be ``x``).
+
+    Returns
+    -------
+    out : ndarray
+        ``scale * sign(x)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import scaled_sign
+    >>> scaled_sign(np.array([-3.0, 0.0, 1e-320, 2.0]), 0.5)
+    array([-0.5,  0. ,  0.5,  0.5])
+    """
+    info = np.finfo(x.dtype)
+    tiny = info.smallest_subnormal
+    out = np.clip(x, -tiny, tiny, out=out)
+    # 1 / tiny = 2 ** (nmant - minexp) overflows: split it into two powers of
+    # two, as Python floats so that the products stay in x's precision.
+    out *= 2.0 ** (info.maxexp - 1)
+    out *= scale * 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
     return out
 
 
@@ -85,11 +133,17 @@ class Penalty:
         """Return ``lmbda * sum_l R(W_l)`` over the weight matrices ``coefs``."""
         return 0.0
 
-    def add_gradient(self, W, G):
-        """Add ``lmbda * dR(W)`` to the loss gradient ``G`` in place."""
+    def add_gradient(self, W, G, work=None):
+        """Add ``lmbda * dR(W)`` to the loss gradient ``G`` in place.
 
-    def prox(self, W, step):
-        """Apply the proximal operator of ``step * lmbda * R`` to ``W`` in place."""
+        ``work``, shaped like ``W``, holds intermediate values if given.
+        """
+
+    def prox(self, W, step, work=None):
+        """Apply the proximal operator of ``step * lmbda * R`` to ``W`` in place.
+
+        ``work``, shaped like ``W``, holds intermediate values if given.
+        """
 
     def __repr__(self):
         return f"{type(self).__name__}(lmbda={self.lmbda!r})"
@@ -115,9 +169,9 @@ class L2(Penalty):
     def value(self, coefs):
         return 0.5 * self.lmbda * sum(float(np.vdot(W, W)) for W in coefs)
 
-    def add_gradient(self, W, G):
+    def add_gradient(self, W, G, work=None):
         if self.lmbda:
-            G += self.lmbda * W
+            G += np.multiply(W, self.lmbda, out=work)
 
 
 class L1(Penalty):
@@ -142,9 +196,9 @@ class L1(Penalty):
     def value(self, coefs):
         return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
 
-    def add_gradient(self, W, G):
+    def add_gradient(self, W, G, work=None):
         if self.lmbda:
-            G += self.lmbda * np.sign(W)
+            G += scaled_sign(W, self.lmbda, out=work)
 
 
 class L1Prox(L1):
@@ -167,12 +221,12 @@ class L1Prox(L1):
 
     name = "l1_prox"
 
-    def add_gradient(self, W, G):
+    def add_gradient(self, W, G, work=None):
         pass
 
-    def prox(self, W, step):
+    def prox(self, W, step, work=None):
         if self.lmbda:
-            soft_threshold(W, step * self.lmbda, out=W)
+            soft_threshold(W, step * self.lmbda, out=W, work=work)
 
 
 PENALTIES = {cls.name: cls for cls in (L2, L1, L1Prox)}

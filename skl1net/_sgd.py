@@ -83,6 +83,13 @@ class SGD:
         self.nesterov = nesterov
         self.coef_velocities = None
         self.intercept_velocities = None
+        self._scratch = []
+
+    def __getstate__(self):
+        # The scratch arrays are a cache: keep them out of pickles and copies.
+        state = self.__dict__.copy()
+        state["_scratch"] = []
+        return state
 
     def step(self, coefs, intercepts, coef_grads, intercept_grads):
         """Take one step in place; the gradients are consumed (overwritten)."""
@@ -92,11 +99,21 @@ class SGD:
         penalty = self.penalty
         prox_step = self.eta_t / (1.0 - self.momentum)
         for i, (W, G) in enumerate(zip(coefs, coef_grads)):
-            penalty.add_gradient(W, G)
+            work = self._work(i, W)
+            penalty.add_gradient(W, G, work)
             self._move(W, G, self.coef_velocities, i)
-            penalty.prox(W, prox_step)
+            penalty.prox(W, prox_step, work)
         for i, (b, g) in enumerate(zip(intercepts, intercept_grads)):
             self._move(b, g, self.intercept_velocities, i)
+
+    def _work(self, i, W):
+        """Scratch array like ``W`` for the penalty, allocated once per layer."""
+        scratch = self._scratch
+        if i == len(scratch):
+            scratch.append(np.empty_like(W))
+        elif scratch[i].shape != W.shape or scratch[i].dtype != W.dtype:
+            scratch[i] = np.empty_like(W)
+        return scratch[i]
 
     def _move(self, P, G, velocities, i):
         """``P += -eta_t * G``, through the velocity when there is momentum."""

@@ -1,0 +1,61 @@
+"""Smoke test of the training-speed benchmark: it runs and reports a full table.
+
+No assertion here is about time: the numbers depend on the machine.
+"""
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "train_speed.py"
+
+
+@pytest.fixture(scope="module")
+def train_speed():
+    spec = importlib.util.spec_from_file_location("train_speed", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_mnist_like_data_is_deterministic_and_mnist_shaped(train_speed):
+    X, y, X_test, y_test = train_speed.make_mnist_like(300, 100, seed=3)
+    X2, y2, _, _ = train_speed.make_mnist_like(300, 100, seed=3)
+    assert X.shape == (300, 784) and X_test.shape == (100, 784)
+    assert X.dtype == np.float32 and X.flags.c_contiguous
+    assert X.min() == 0 and X.max() <= 1
+    assert set(np.unique(y)) == set(range(10))
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+
+
+def test_quick_run_without_torch_prints_well_formed_tables(train_speed, monkeypatch, capsys):
+    monkeypatch.setattr(train_speed, "torch", None)  # as when torch is not installed
+    # One BLAS thread: pytest -n 2 already keeps both cores busy.
+    tables = train_speed.main(["--quick", "--threads", "1"])
+    out = capsys.readouterr().out
+
+    assert "PyTorch is not installed" in out
+    assert len(tables) == 2
+    for title, table in tables.items():
+        assert title in out
+        rows = table["rows"]
+        assert {(r["system"], r["penalty"]) for r in rows} == {
+            ("skl1net", "l2"),
+            ("skl1net", "l1"),
+            ("skl1net", "l1_prox"),
+            ("sklearn", "l2"),
+        }
+        assert table["gemm_epoch_s"] > 0
+        for row in rows:
+            assert 0 < row["min_s"] <= row["median_s"] <= row["max_s"]
+            assert row["samples_per_s"] > 0 and row["x_sklearn"] > 0
+            assert math.isnan(row["x_torch"])
+            assert 0 <= row["accuracy"] <= 1 and 0 <= row["zero_fraction"] <= 1
+            assert row["x_gemm"] > 0
+    header = out.splitlines()
+    assert sum("system   penalty" in line for line in header) == 2
+    assert out.count("GEMM-only time of one epoch") == 2
