@@ -270,19 +270,20 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     self.best_validation_score_ = -np.inf
             elif self.best_loss_ is None:
                 self.best_loss_ = np.inf
+        hyper = dict(
+            penalty=make_penalty(self.penalty, self.lmbda),
+            eta=self.eta,
+            learning_rate=self.learning_rate,
+            power_t=self.power_t,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
+        )
         if self._optimizer is None or not incremental:
-            self._optimizer = SGD(
-                make_penalty(self.penalty, self.lmbda),
-                self.eta,
-                learning_rate=self.learning_rate,
-                power_t=self.power_t,
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
-            )
+            self._optimizer = SGD(**hyper)
         else:
+            # Keep the velocities; hyperparameters changed by set_params apply.
             self._optimizer = copy.deepcopy(self._optimizer)
-            # Hyperparameters changed through set_params between calls apply.
-            self._optimizer.penalty = make_penalty(self.penalty, self.lmbda)
+            self._optimizer.reconfigure(**hyper)
         self._train(X, Y, sample_weight, stratify, y, incremental)
         return self
 

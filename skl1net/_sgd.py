@@ -131,6 +131,21 @@ class SGD:
         else:
             P += V
 
+    def reconfigure(self, penalty, eta, learning_rate, power_t, momentum, nesterov):
+        """Take hyperparameters changed between ``partial_fit`` calls, keeping the state.
+
+        The velocities are kept; the current learning rate restarts at ``eta``
+        only when ``eta`` or the schedule changed.
+        """
+        if eta != self.eta or learning_rate != self.learning_rate:
+            self.eta_t = eta
+        self.penalty = penalty
+        self.eta = eta
+        self.learning_rate = learning_rate
+        self.power_t = power_t
+        self.momentum = momentum
+        self.nesterov = nesterov
+
     def iteration_ends(self, time_step):
         """Update the learning rate at the end of an epoch (``time_step`` = samples seen)."""
         if self.learning_rate == "invscaling":

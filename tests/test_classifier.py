@@ -364,3 +364,22 @@ def test_divergence_names_eta_and_leaves_no_nan(scaled_iris):
     with pytest.raises(ValueError, match="diverged"):
         fresh.fit(X, y)
     assert not hasattr(fresh, "coefs_")
+
+
+def test_set_params_between_partial_fit_calls_applies(scaled_iris):
+    X, y = scaled_iris
+    clf = L1MLPClassifier(hidden_layer_sizes=(5,), random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    velocity = clf._optimizer.coef_velocities[0].copy()
+    clf.set_params(eta=0.0123, momentum=0.5, penalty="l2", lmbda=0.2)
+    clf.partial_fit(X, y)
+    opt = clf._optimizer
+    assert (opt.eta_t, opt.momentum, opt.penalty.name, opt.penalty.lmbda) == (
+        0.0123,
+        0.5,
+        "l2",
+        0.2,
+    )
+    # the velocities carried over from the first call instead of restarting
+    assert not np.array_equal(opt.coef_velocities[0], velocity)
+    assert np.any(velocity != 0)
