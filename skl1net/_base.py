@@ -23,6 +23,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
+from ._debias import refit_support
 from ._network import Workspace, forward, init_params
 from ._penalties import PENALTIES, make_penalty
 from ._sgd import SGD
@@ -52,6 +54,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
+        "debias": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -79,6 +82,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         warm_start,
         random_state,
         verbose,
+        debias=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -97,6 +101,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
+        self.debias = debias
         self.random_state = random_state
         self.verbose = verbose
 
@@ -219,20 +224,26 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             if self.validation_scores_ is not None:
                 self.validation_scores_ = list(self.validation_scores_)
         if self._optimizer is None or not incremental:
-            self._optimizer = SGD(
-                make_penalty(self.penalty, self.lmbda),
-                self.eta,
-                learning_rate=self.learning_rate,
-                power_t=self.power_t,
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
-            )
+            self._optimizer = self._make_optimizer(make_penalty(self.penalty, self.lmbda))
         else:
             self._optimizer = copy.deepcopy(self._optimizer)
             # Hyperparameters changed through set_params between calls apply.
             self._optimizer.penalty = make_penalty(self.penalty, self.lmbda)
+        n_iter = self.n_iter_
         self._train(X, Y, sample_weight, stratify, y, incremental)
+        if self.debias and not incremental:
+            refit_support(self, X, Y, sample_weight, y, self.n_iter_ - n_iter)
         return self
+
+    def _make_optimizer(self, penalty):
+        return SGD(
+            penalty,
+            self.eta,
+            learning_rate=self.learning_rate,
+            power_t=self.power_t,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
+        )
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -409,20 +420,22 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     def layer_zero_fractions_(self):
         """Fraction of exactly-zero weights in each weight matrix (ndarray)."""
         check_is_fitted(self)
-        return np.array([float(np.mean(W == 0)) for W in self.coefs_])
+        return np.array(
+            [(n_entries(W) - count_nonzero(W)) / max(n_entries(W), 1) for W in self.coefs_]
+        )
 
     @property
     def zero_fraction_(self):
         """Fraction of exactly-zero weights over all weight matrices (float)."""
         check_is_fitted(self)
-        zeros = sum(int(np.count_nonzero(W == 0)) for W in self.coefs_)
-        return zeros / sum(W.size for W in self.coefs_)
+        total = sum(n_entries(W) for W in self.coefs_)
+        return (total - sum(count_nonzero(W) for W in self.coefs_)) / max(total, 1)
 
     @property
     def support_(self):
         """Mask of the input features with at least one non-zero outgoing weight."""
         check_is_fitted(self)
-        return np.any(self.coefs_[0] != 0, axis=1)
+        return abs_row_sums(self.coefs_[0]) > 0
 
     @property
     def n_features_selected_(self):
@@ -436,9 +449,35 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         Lets :class:`sklearn.feature_selection.SelectFromModel` select features.
         """
         check_is_fitted(self)
-        norms = np.abs(self.coefs_[0]).sum(axis=1, dtype=np.float64)
+        norms = abs_row_sums(self.coefs_[0])
         total = norms.sum()
         return norms / total if total > 0 else norms
+
+    @property
+    def n_dead_units_(self):
+        """Dead units of each hidden layer (all incoming or all outgoing weights zero)."""
+        check_is_fitted(self)
+        return np.array([int(dead.sum()) for dead in dead_units(self.coefs_)], dtype=int)
+
+    def compact(self, sparse="auto"):
+        """Return an equivalent fitted model without dead hidden units.
+
+        See :func:`skl1net._compact.compact_model`, which this calls.
+
+        Parameters
+        ----------
+        sparse : 'auto', bool, default='auto'
+            Store weight matrices as ``scipy.sparse`` CSR matrices: always
+            (True), never (False), or when they are sparse enough for that to
+            save memory and prediction time ('auto').
+
+        Returns
+        -------
+        model : estimator
+            A new fitted estimator of the same class whose predictions equal
+            this one's up to float rounding.
+        """
+        return compact_model(self, sparse=sparse)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
