@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._classifier import L1MLPClassifier
+from ._regressor import L1MLPRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["L1MLPClassifier", "__version__"]
+__all__ = ["L1MLPClassifier", "L1MLPRegressor", "__version__"]
