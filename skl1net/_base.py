@@ -223,6 +223,14 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             self.loss_curve_ = list(self.loss_curve_)
             if self.validation_scores_ is not None:
                 self.validation_scores_ = list(self.validation_scores_)
+            if not incremental:
+                # A warm-started fit stops on its own progress, not on a best
+                # loss or score reached with other hyperparameters (lmbda paths).
+                self._no_improvement_count = 0
+                if self.best_loss_ is not None:
+                    self.best_loss_ = np.inf
+                if self.best_validation_score_ is not None:
+                    self.best_validation_score_ = -np.inf
         if self._optimizer is None or not incremental:
             self._optimizer = self._make_optimizer(make_penalty(self.penalty, self.lmbda))
         else:
