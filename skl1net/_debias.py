@@ -10,16 +10,24 @@ epochs of the same SGD run on the *unpenalized* loss, with every weight
 outside the support held at exactly zero by the
 :class:`~skl1net._penalties.FixedZeros` penalty.
 
-How many epochs: ``ceil(n_epochs / 4)`` with ``n_epochs`` the penalized
-epochs of this ``fit``, at least :data:`MIN_EPOCHS`. The restricted problem is
-smooth and starts next to its solution (only the shrinkage, about
-``eta * lmbda / (1 - momentum)`` per step, has to be undone), so it needs far
-fewer epochs than the penalized one; a quarter keeps the extra cost at 25% and
-scales with how long the model needed to train. More would start to overfit:
-nothing regularizes the debiased weights but the sparsity pattern.
+How many epochs: ``ceil(n_epochs / 2)`` with ``n_epochs`` the penalized
+epochs of this ``fit``, at least :data:`MIN_EPOCHS` and at most
+:data:`MAX_EPOCHS`. The restricted problem is smooth and starts next to its
+solution (only the shrinkage, about ``eta * lmbda / (1 - momentum)`` per
+step, and the loss of the pruned weights' contribution have to be made up),
+so it needs fewer epochs than the penalized one. A short run (20 epochs)
+leaves the survivors far from their optimum and gains from half as many
+epochs again (on the 28x28 digits of the benchmark, accuracy still rises
+after 5 debiasing epochs and levels off near 10); a long run is close to it,
+and 20 epochs suffice. More would start to overfit: nothing regularizes the
+debiased weights but the sparsity pattern.
 
-The debias epochs continue the learning-rate schedule where the penalized
-epochs left it (the same ``eta_t``), with fresh momentum; they append to
+The learning rate starts where the penalized epochs left it (``eta_t``) and
+decreases linearly to ``eta_t / n`` over the ``n`` debiasing epochs, with
+fresh momentum: an annealed finish settles the weights instead of leaving
+them at the noise level of a constant step (with a constant rate, test
+accuracy jumps by about a point from one epoch to the next on that
+benchmark). The debias epochs append to
 ``loss_curve_`` (their objective is the unpenalized loss) and count in
 ``n_iter_``. They use no early stopping and no validation split: with
 ``early_stopping=True`` the best penalized weights are the starting point.
@@ -36,6 +44,8 @@ from ._penalties import FixedZeros
 
 #: Fewest debiasing epochs.
 MIN_EPOCHS = 2
+#: Most debiasing epochs.
+MAX_EPOCHS = 20
 
 
 def n_debias_epochs(n_epochs):
@@ -45,9 +55,9 @@ def n_debias_epochs(n_epochs):
     --------
     >>> from skl1net._debias import n_debias_epochs
     >>> n_debias_epochs(20), n_debias_epochs(200), n_debias_epochs(1)
-    (5, 50, 2)
+    (10, 20, 2)
     """
-    return max(MIN_EPOCHS, math.ceil(n_epochs / 4))
+    return min(MAX_EPOCHS, max(MIN_EPOCHS, math.ceil(n_epochs / 2)))
 
 
 def refit_support(est, X, Y, sample_weight, y, n_epochs):
@@ -62,11 +72,12 @@ def refit_support(est, X, Y, sample_weight, y, n_epochs):
     penalized = est._optimizer
     saved = est.best_loss_, est._no_improvement_count
     optimizer = est._make_optimizer(FixedZeros([W != 0 for W in est.coefs_]))
-    optimizer.eta_t = penalized.eta_t
     est._optimizer = optimizer
     est.best_loss_, est._no_improvement_count = np.inf, 0
+    n = n_debias_epochs(n_epochs)
     try:
-        for _ in range(n_debias_epochs(n_epochs)):
+        for k in range(n):
+            optimizer.eta_t = penalized.eta_t * (1 - k / n)
             est._train(X, Y, sample_weight, None, y, incremental=True)
     finally:
         est._optimizer = penalized

@@ -82,7 +82,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty (zeros held at zero) for
-        ``max(2, ceil(epochs / 4))`` epochs; see :mod:`skl1net._debias`.
+        ``min(20, max(2, ceil(epochs / 2)))`` epochs, with a linearly
+        decreasing learning rate; see :mod:`skl1net._debias`.
 
     Attributes
     ----------
