@@ -78,7 +78,10 @@ def refit_support(est, X, Y, sample_weight, y, n_epochs):
     try:
         for k in range(n):
             optimizer.eta_t = penalized.eta_t * (1 - k / n)
+            n_iter = est.n_iter_
             est._train(X, Y, sample_weight, None, y, incremental=True)
+            if est.n_iter_ == n_iter:  # interrupted (KeyboardInterrupt): stop here
+                break
     finally:
         est._optimizer = penalized
         est.best_loss_, est._no_improvement_count = saved
