@@ -120,9 +120,10 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Print the objective after each epoch.
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
-        weights without the penalty for ``min(20, max(2, ceil(epochs / 2)))`` more
-        epochs, the zero weights held at zero: keeps the sparsity, undoes the
-        shrinkage. See :mod:`skl1net._debias`. ``partial_fit`` never debiases.
+        weights without the penalty, the zero weights held at zero, for
+        ``min(epochs, max(10, ceil(epochs / 4)))`` more epochs with a linearly
+        decreasing learning rate: keeps the sparsity, undoes the shrinkage.
+        See :mod:`skl1net._debias`. ``partial_fit`` never debiases.
 
     Attributes
     ----------

@@ -82,7 +82,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty (zeros held at zero) for
-        ``min(20, max(2, ceil(epochs / 2)))`` epochs, with a linearly
+        ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a linearly
         decreasing learning rate; see :mod:`skl1net._debias`.
 
     Attributes
