@@ -484,6 +484,19 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         model : estimator
             A new fitted estimator of the same class whose predictions equal
             this one's up to float rounding.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skl1net import L1MLPRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(100, 5)
+        >>> y = X[:, 0] - 2 * X[:, 1]
+        >>> reg = L1MLPRegressor(hidden_layer_sizes=(20,), lmbda=0.05, batch_size=10,
+        ...                      max_iter=50, random_state=0).fit(X, y)
+        >>> small = reg.compact()
+        >>> sum(small.hidden_layer_sizes) < 20, bool(np.allclose(small.predict(X), reg.predict(X)))
+        (True, True)
         """
         return compact_model(self, sparse=sparse)
 
