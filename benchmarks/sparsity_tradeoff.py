@@ -40,8 +40,8 @@ from skl1net import L1MLPClassifier  # noqa: E402
 from skl1net._debias import refit_support  # noqa: E402
 
 SETTINGS = {
-    "digits": dict(hidden=(100,), epochs=200, lmbdas=[3e-4, 1e-3, 3e-3, 6e-3, 1e-2]),
-    "digits28": dict(hidden=(300, 100), epochs=20, lmbdas=[1e-4, 2e-4, 4e-4, 6e-4, 8e-4]),
+    "digits": dict(hidden=(100,), epochs=200, lmbdas=[1e-3, 3e-3, 6e-3, 1e-2, 2e-2]),
+    "digits28": dict(hidden=(300, 100), epochs=20, lmbdas=[3e-4, 6e-4, 1e-3, 1.5e-3, 2e-3]),
 }
 
 
