@@ -232,7 +232,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 if self.best_validation_score_ is not None:
                     self.best_validation_score_ = -np.inf
         if self._optimizer is None or not incremental:
-            self._optimizer = self._make_optimizer(make_penalty(self.penalty, self.lmbda))
+            self._optimizer = self._make_optimizer(make_penalty(self.penalty, self.lmbda), X)
         else:
             self._optimizer = copy.deepcopy(self._optimizer)
             # Hyperparameters changed through set_params between calls apply.
@@ -243,15 +243,19 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             refit_support(self, X, Y, sample_weight, y, self.n_iter_ - n_iter)
         return self
 
-    def _make_optimizer(self, penalty):
+    def _make_optimizer(self, penalty, X):
         return SGD(
             penalty,
-            self.eta,
+            self._initial_eta(X),
             learning_rate=self.learning_rate,
             power_t=self.power_t,
             momentum=self.momentum,
             nesterov=self.nesterovs_momentum,
         )
+
+    def _initial_eta(self, X):
+        """Learning rate to start from on the (validated) training data ``X``."""
+        return self.eta
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

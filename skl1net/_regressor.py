@@ -3,8 +3,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+from numbers import Real
+
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import row_norms
 
 from ._base import BaseL1MLP
 
@@ -42,13 +46,17 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         :class:`~skl1net.L1MLPClassifier`.
     lmbda : float, default=1e-3
         Strength of the penalty (per-sample scale), ``>= 0``.
-    eta : float, default=1e-3
-        Initial learning rate. Ten times smaller than the classifier's: the
-        squared loss has no bounded gradient, and its curvature grows with
-        the square of the target scale, so plain SGD with momentum needs a
-        smaller step to stay stable on unstandardized targets (1e-3 is stable
-        where 0.01 diverges on scikit-learn's multi-output check, targets of
-        scale ~100).
+    eta : float or 'auto', default='auto'
+        Initial learning rate. The squared loss has no bounded gradient: its
+        curvature grows with the square of the input scale (and the target
+        scale), and plain SGD with momentum is stable only below a step set
+        by it. 'auto' uses ``min(1e-3, (1 - momentum) / (max_i ||x_i||^2 +
+        1))``, the safe step of SAG for the squared loss (``1 / L`` with ``L =
+        max_i ||x_i||^2 + 1`` for the intercept) divided by the momentum's
+        amplification ``1 / (1 - momentum)``, capped at 1e-3, which is stable
+        on standardized inputs even for targets of scale ~100 (0.01 diverges
+        there). On standardized inputs 'auto' is simply 1e-3; on inputs of
+        scale ~100 it is about 5e-6. The value used is ``eta_``.
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(200, n_samples)``.
     max_iter : int, default=200
@@ -95,6 +103,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i + 1).
     intercepts_ : list of ndarray
         Bias vectors, one per layer after the input.
+    eta_ : float
+        The initial learning rate used (``eta``, or its 'auto' value).
     n_iter_ : int
         Epochs run.
     t_ : int
@@ -146,6 +156,11 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     True
     """
 
+    _parameter_constraints: dict = {
+        **BaseL1MLP._parameter_constraints,
+        "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -153,7 +168,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         *,
         penalty="l1_prox",
         lmbda=1e-3,
-        eta=1e-3,
+        eta="auto",
         batch_size="auto",
         max_iter=200,
         learning_rate="constant",
@@ -236,6 +251,14 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     @property
     def _out_activation(self):
         return "identity"
+
+    def _initial_eta(self, X):
+        if self.eta != "auto":
+            self.eta_ = self.eta
+        else:
+            lipschitz = float(row_norms(X, squared=True).max(initial=0.0)) + 1.0
+            self.eta_ = min(1e-3, (1.0 - self.momentum) / lipschitz)
+        return self.eta_
 
     def _targets(self, y, sample_weight, *, first, incremental, classes):
         Y = np.asarray(y, dtype=np.float64)
