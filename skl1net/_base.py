@@ -29,6 +29,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
+from ._debias import refit_support
 from .exceptions import InconsistentVersionWarning
 from ._network import Workspace, forward, init_params
 from ._penalties import PENALTIES, make_penalty
@@ -65,6 +67,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
+        "debias": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -92,6 +95,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         warm_start,
         random_state,
         verbose,
+        debias=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -110,6 +114,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
+        self.debias = debias
         self.random_state = random_state
         self.verbose = verbose
 
@@ -266,26 +271,50 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             if self.early_stopping and not incremental:
                 # warm start: early stopping may be switched on between fits
                 self.validation_scores_ = list(self.validation_scores_ or [])
-                if self.best_validation_score_ is None:
-                    self.best_validation_score_ = -np.inf
+            elif self.validation_scores_ is not None:
+                self.validation_scores_ = list(self.validation_scores_)
+            if not incremental:
+                # A warm-started fit stops on its own progress, not on a best
+                # loss or score reached with other hyperparameters (lmbda paths).
+                self._no_improvement_count = 0
+                self.best_loss_ = None if self.early_stopping else np.inf
+                self.best_validation_score_ = -np.inf if self.early_stopping else None
             elif self.best_loss_ is None:
                 self.best_loss_ = np.inf
-        hyper = dict(
-            penalty=make_penalty(self.penalty, self.lmbda),
-            eta=self.eta,
+        penalty = make_penalty(self.penalty, self.lmbda)
+        if self._optimizer is None or not incremental:
+            self._optimizer = self._make_optimizer(penalty, X)
+        else:
+            # Keep the velocities; hyperparameters changed by set_params apply
+            # (a data-dependent eta such as 'auto' keeps its first value).
+            self._optimizer = copy.deepcopy(self._optimizer)
+            self._optimizer.reconfigure(
+                penalty=penalty,
+                eta=self.eta if isinstance(self.eta, Real) else self._optimizer.eta,
+                learning_rate=self.learning_rate,
+                power_t=self.power_t,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+            )
+        n_iter = self.n_iter_
+        self._train(X, Y, sample_weight, stratify, y, incremental)
+        if self.debias and not incremental:
+            refit_support(self, X, Y, sample_weight, y, self.n_iter_ - n_iter)
+        return self
+
+    def _make_optimizer(self, penalty, X):
+        return SGD(
+            penalty,
+            self._initial_eta(X),
             learning_rate=self.learning_rate,
             power_t=self.power_t,
             momentum=self.momentum,
             nesterov=self.nesterovs_momentum,
         )
-        if self._optimizer is None or not incremental:
-            self._optimizer = SGD(**hyper)
-        else:
-            # Keep the velocities; hyperparameters changed by set_params apply.
-            self._optimizer = copy.deepcopy(self._optimizer)
-            self._optimizer.reconfigure(**hyper)
-        self._train(X, Y, sample_weight, stratify, y, incremental)
-        return self
+
+    def _initial_eta(self, X):
+        """Learning rate to start from on the (validated) training data ``X``."""
+        return self.eta
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -487,20 +516,22 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     def layer_zero_fractions_(self):
         """Fraction of exactly-zero weights in each weight matrix (ndarray)."""
         check_is_fitted(self)
-        return np.array([float(np.mean(W == 0)) for W in self.coefs_])
+        return np.array(
+            [(n_entries(W) - count_nonzero(W)) / max(n_entries(W), 1) for W in self.coefs_]
+        )
 
     @property
     def zero_fraction_(self):
         """Fraction of exactly-zero weights over all weight matrices (float)."""
         check_is_fitted(self)
-        zeros = sum(int(np.count_nonzero(W == 0)) for W in self.coefs_)
-        return zeros / sum(W.size for W in self.coefs_)
+        total = sum(n_entries(W) for W in self.coefs_)
+        return (total - sum(count_nonzero(W) for W in self.coefs_)) / max(total, 1)
 
     @property
     def support_(self):
         """Mask of the input features with at least one non-zero outgoing weight."""
         check_is_fitted(self)
-        return np.any(self.coefs_[0] != 0, axis=1)
+        return abs_row_sums(self.coefs_[0]) > 0
 
     @property
     def n_features_selected_(self):
@@ -514,9 +545,48 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         Lets :class:`sklearn.feature_selection.SelectFromModel` select features.
         """
         check_is_fitted(self)
-        norms = np.abs(self.coefs_[0]).sum(axis=1, dtype=np.float64)
+        norms = abs_row_sums(self.coefs_[0])
         total = norms.sum()
         return norms / total if total > 0 else norms
+
+    @property
+    def n_dead_units_(self):
+        """Dead units of each hidden layer (all incoming or all outgoing weights zero)."""
+        check_is_fitted(self)
+        return np.array([int(dead.sum()) for dead in dead_units(self.coefs_)], dtype=int)
+
+    def compact(self, sparse="auto"):
+        """Return an equivalent fitted model without dead hidden units.
+
+        See :func:`skl1net._compact.compact_model`, which this calls.
+
+        Parameters
+        ----------
+        sparse : 'auto', bool, default='auto'
+            Store weight matrices as ``scipy.sparse`` CSR matrices: always
+            (True), never (False), or when they are sparse enough for that to
+            save memory and prediction time ('auto').
+
+        Returns
+        -------
+        model : estimator
+            A new fitted estimator of the same class whose predictions equal
+            this one's up to float rounding.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skl1net import L1MLPRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(100, 5)
+        >>> y = X[:, 0] - 2 * X[:, 1]
+        >>> reg = L1MLPRegressor(hidden_layer_sizes=(20,), lmbda=0.05, batch_size=10,
+        ...                      max_iter=50, random_state=0).fit(X, y)
+        >>> small = reg.compact()
+        >>> sum(small.hidden_layer_sizes) < 20, bool(np.allclose(small.predict(X), reg.predict(X)))
+        (True, True)
+        """
+        return compact_model(self, sparse=sparse)
 
     # -- persistence -------------------------------------------------------------
     # scikit-learn records its own version only for classes of its modules, so

@@ -65,8 +65,12 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         layer: multinomial (or binary) logistic regression.
     activation : {'relu', 'tanh', 'logistic', 'identity'}, default='relu'
         Activation of the hidden layers.
-    penalty : {'l1_prox', 'l1', 'l2'}, default='l1_prox'
-        Regularization of the weight matrices, see above.
+    penalty : {'l1_prox', 'l1', 'l2', 'group_l1_prox'}, default='l1_prox'
+        Regularization of the weight matrices, see above. 'group_l1_prox'
+        replaces the first layer's L1 term by ``sum_j ||W_0[j]||_2`` over the
+        input features ``j`` (group soft-threshold of each feature's outgoing
+        weights, which removes whole features) and keeps 'l1_prox' on the
+        deeper layers; see :class:`skl1net._penalties.GroupL1Prox`.
     lmbda : float, default=1e-3
         Strength of the penalty (per-sample scale), ``>= 0``.
     eta : float, default=0.01
@@ -110,6 +114,12 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         The same seed and data give bit-identical ``coefs_`` on one machine.
     verbose : bool, default=False
         Print the objective after each epoch.
+    debias : bool, default=False
+        After the penalized epochs of :meth:`fit`, retrain the non-zero
+        weights without the penalty, the zero weights held at zero, for
+        ``min(epochs, max(10, ceil(epochs / 4)))`` more epochs with a linearly
+        decreasing learning rate: keeps the sparsity, undoes the shrinkage.
+        See :mod:`skl1net._debias`. ``partial_fit`` never debiases.
 
     Attributes
     ----------
@@ -152,6 +162,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         How many input features still have a non-zero outgoing weight.
     feature_importances_ : ndarray of shape (``n_features_in_``,)
         Normalised L1 norm of each input feature's outgoing weights.
+    n_dead_units_ : ndarray of shape (n_layers_ - 2,)
+        Dead units of each hidden layer (no non-zero incoming or outgoing
+        weight); :meth:`compact` removes them.
 
     See Also
     --------
@@ -200,6 +213,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         class_weight=None,
         random_state=None,
         verbose=False,
+        debias=False,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -221,6 +235,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
             warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
+            debias=debias,
         )
         self.class_weight = class_weight
 

@@ -124,7 +124,11 @@ def forward(X, coefs, intercepts, activation, out_activation):
     A = X
     last = len(coefs) - 1
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
-        Z = A @ W if sp.issparse(A) else np.dot(A, W)
+        if sp.issparse(A) or sp.issparse(W):  # W is sparse in compacted models
+            Z = A @ W
+            Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
+        else:
+            Z = np.dot(A, W)
         Z += b
         A = ACTIVATIONS[out_activation if i == last else activation](Z)
     return A

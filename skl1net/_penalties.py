@@ -11,6 +11,10 @@ knows three things about ``lmbda * R(W)``:
 ``prox(W, step)``
     Replace ``W`` in place by the proximal operator of ``step * lmbda * R``.
     Penalties handled through their gradient leave ``W`` unchanged.
+``prox_layer(W, step, layer)``
+    What the optimizer calls: :meth:`Penalty.prox` of ``coefs[layer]``. Only
+    penalties that treat layers differently (``GroupL1Prox``) or per-layer
+    state (``FixedZeros``, the debiasing phase) override it.
 
 Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 ``W`` for their intermediate values, so that the optimizer's hot loop
@@ -145,6 +149,14 @@ class Penalty:
         ``work``, shaped like ``W``, holds intermediate values if given.
         """
 
+    def prox_layer(self, W, step, layer, work=None):
+        """:meth:`prox` for the weight matrix ``coefs[layer]``; the optimizer calls this.
+
+        Penalties that treat every layer alike (all but the group penalty)
+        do not override it.
+        """
+        self.prox(W, step, work)
+
     def __repr__(self):
         return f"{type(self).__name__}(lmbda={self.lmbda!r})"
 
@@ -229,7 +241,110 @@ class L1Prox(L1):
             soft_threshold(W, step * self.lmbda, out=W, work=work)
 
 
-PENALTIES = {cls.name: cls for cls in (L2, L1, L1Prox)}
+def group_soft_threshold(W, threshold):
+    """Shrink each row of ``W`` in place toward zero by ``threshold`` in Euclidean norm.
+
+    The proximal operator of ``threshold * sum_j ||W[j]||_2``: a row whose
+    norm is at most ``threshold`` becomes exactly zero, any other row keeps
+    its direction and loses ``threshold`` of its length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import group_soft_threshold
+    >>> W = np.array([[3.0, 4.0], [0.3, 0.4]])
+    >>> group_soft_threshold(W, 1.0); W
+    array([[2.4, 3.2],
+           [0. , 0. ]])
+    """
+    norms = np.sqrt(np.einsum("ij,ij->i", W, W))
+    scale = np.zeros_like(norms)
+    np.divide(threshold, norms, out=scale, where=norms > threshold)
+    np.subtract(1, scale, out=scale, where=norms > threshold)
+    W *= scale[:, None]
+
+
+class GroupL1Prox(L1Prox):
+    """Group lasso on the input features, L1 on the deeper layers, both by prox.
+
+    ``R(W) = sqrt(h) * sum_j ||W_0[j]||_2 + sum_{l>0} sum |W_l|``, with ``h``
+    the width of the first hidden layer (the size of each group): row ``j`` of the
+    first weight matrix holds every outgoing weight of input feature ``j``,
+    and its group soft-threshold (:func:`group_soft_threshold`) sets the whole
+    row to zero at once, which removes the feature from the model. The deeper
+    layers get the element-wise soft-threshold of :class:`L1Prox`: their rows
+    are hidden units, which the element-wise penalty already prunes when all
+    their weights reach zero, and the aim of the group penalty is feature
+    selection, not another notion of unit. The factor ``sqrt(h)`` is the
+    usual group-size weight of the group lasso (Yuan and Lin, 2006); it also
+    puts ``lmbda`` on the scale of 'l1_prox', because a row whose ``h``
+    weights have equal magnitude has ``sqrt(h) * ||row||_2 = sum |row|``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import GroupL1Prox
+    >>> W = np.array([[0.6, 0.8], [0.05, 0.05]])
+    >>> GroupL1Prox(0.5 / np.sqrt(2)).prox_layer(W, step=1.0, layer=0); W
+    array([[0.3, 0.4],
+           [0. , 0. ]])
+    """
+
+    name = "group_l1_prox"
+
+    def value(self, coefs):
+        if not coefs:
+            return 0.0
+        W0 = coefs[0]
+        groups = float(np.sqrt(np.einsum("ij,ij->i", W0, W0)).sum())
+        return self.lmbda * np.sqrt(W0.shape[1]) * groups + super().value(coefs[1:])
+
+    def prox_layer(self, W, step, layer, work=None):
+        if not self.lmbda:
+            return
+        if layer == 0:
+            group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
+        else:
+            self.prox(W, step, work)
+
+
+class FixedZeros(Penalty):
+    """No penalty, but the weights outside a fixed support stay exactly zero.
+
+    Used for ``debias=True``: after the penalized epochs the support (the
+    non-zero weights) is frozen and the remaining weights are retrained on the
+    unpenalized loss. The "prox" multiplies each weight matrix by its 0/1 mask
+    after every step, which undoes whatever the gradient (or the momentum)
+    moved outside the support. Not selectable as ``penalty=``.
+
+    Parameters
+    ----------
+    masks : list of ndarray of bool
+        One mask per weight matrix, True where the weight may move.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._penalties import FixedZeros
+    >>> W = np.array([[0.5, 0.2]])
+    >>> FixedZeros([np.array([[True, False]])]).prox_layer(W, 1.0, layer=0); W
+    array([[0.5, 0. ]])
+    """
+
+    name = "fixed_zeros"
+
+    def __init__(self, masks):
+        super().__init__(0.0)
+        self.masks = masks
+
+    def prox_layer(self, W, step, layer, work=None):
+        np.multiply(W, self.masks[layer], out=W)
+
+    def __repr__(self):
+        return f"FixedZeros(<{len(self.masks)} masks>)"
+
+
+PENALTIES = {cls.name: cls for cls in (L2, L1, L1Prox, GroupL1Prox)}
 
 
 def make_penalty(name, lmbda):

@@ -7,7 +7,7 @@ the mini-batch) and current learning rate ``eta_t`` is::
 
     penalty.add_gradient(W, G)          # G += lmbda * dR(W)   ('l1', 'l2')
     W -= eta_t * G                      # or the momentum step below
-    penalty.prox(W, eta_t)              # soft-threshold       ('l1_prox')
+    penalty.prox_layer(W, eta_t, l)     # soft-threshold       ('l1_prox')
 
 With momentum ``mu`` the velocity carries the (penalized) gradient,
 ``V <- mu * V - eta_t * G`` and ``W <- W + V`` (Nesterov:
@@ -102,7 +102,7 @@ class SGD:
             work = self._work(i, W)
             penalty.add_gradient(W, G, work)
             self._move(W, G, self.coef_velocities, i)
-            penalty.prox(W, prox_step, work)
+            penalty.prox_layer(W, prox_step, i, work)
         for i, (b, g) in enumerate(zip(intercepts, intercept_grads)):
             self._move(b, g, self.intercept_velocities, i)
 

@@ -1,0 +1,156 @@
+"""Compact models: drop dead hidden units and store sparse weights sparsely.
+
+A hidden unit is *dead* when all its incoming weights are zero (its output is
+the constant ``act(bias)``) or all its outgoing weights are zero (nothing
+reads its output). :func:`compact_model` removes dead units until none is
+left, folding each constant unit's contribution ``act(b_j) * W_next[j]`` into
+the next layer's bias, so the network computes the same function (up to float
+rounding) with fewer units. Removing a unit can kill others: its outgoing row
+may have been the last non-zero input of a unit in the next layer, its
+incoming column the last non-zero output of a unit in the previous one; hence
+the loop to a fixed point. Input features and output units are never removed.
+
+Weight matrices that are still mostly zero can then be stored as
+``scipy.sparse`` CSR matrices, which :func:`skl1net._network.forward`
+multiplies directly. The helpers below (``count_nonzero``,
+``abs_row_sums``...) accept dense and sparse weights alike, so the sparsity
+attributes of a compacted model work.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import copy
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._network import ACTIVATIONS
+
+#: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
+#: fraction of its entries is non-zero. At that density CSR takes 15%
+#: (float64) to 20% (float32) of the dense bytes, and multiplying dense
+#: inputs by it is faster than the dense BLAS product on the benchmark of
+#: ``benchmarks/compact_predict.py`` (2 cores).
+SPARSE_DENSITY = 0.1
+
+
+def count_nonzero(W):
+    """Number of non-zero entries of a dense or sparse matrix."""
+    return int(W.count_nonzero() if sp.issparse(W) else np.count_nonzero(W))
+
+
+def n_entries(W):
+    """Number of entries (zero or not) of a dense or sparse matrix."""
+    return W.shape[0] * W.shape[1]
+
+
+def abs_row_sums(W):
+    """``sum_j |W[i, j]|`` for each row ``i``, as a float64 1-D array."""
+    return np.asarray(abs(W).sum(axis=1, dtype=np.float64)).ravel()
+
+
+def abs_col_sums(W):
+    """``sum_i |W[i, j]|`` for each column ``j``, as a float64 1-D array."""
+    return np.asarray(abs(W).sum(axis=0, dtype=np.float64)).ravel()
+
+
+def dead_units(coefs):
+    """Masks of the dead units of each hidden layer.
+
+    Parameters
+    ----------
+    coefs : list of (dense or sparse) matrices
+        The weight matrices of a network.
+
+    Returns
+    -------
+    dead : list of ndarray of bool
+        ``dead[k][j]`` is True when unit ``j`` of hidden layer ``k + 1`` has
+        no non-zero incoming or no non-zero outgoing weight.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compact import dead_units
+    >>> W0 = np.array([[1.0, 0.0, 2.0]])
+    >>> W1 = np.array([[1.0], [1.0], [0.0]])
+    >>> dead_units([W0, W1])
+    [array([False,  True,  True])]
+    """
+    return [
+        (abs_col_sums(W_in) == 0) | (abs_row_sums(W_out) == 0)
+        for W_in, W_out in zip(coefs[:-1], coefs[1:])
+    ]
+
+
+def _remove_dead_units(coefs, intercepts, activation):
+    """Remove dead units in place from dense ``coefs``/``intercepts`` lists."""
+    act = ACTIVATIONS[activation]
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(coefs) - 1):
+            W_in, b, W_out = coefs[k], intercepts[k], coefs[k + 1]
+            no_in = ~np.any(W_in != 0, axis=0)
+            keep = ~no_in & np.any(W_out != 0, axis=1)
+            if keep.all():
+                continue
+            # A unit without inputs outputs act(b): fold it into the next bias.
+            constant = act(b[no_in].copy())
+            intercepts[k + 1] = intercepts[k + 1] + constant @ W_out[no_in]
+            coefs[k] = np.ascontiguousarray(W_in[:, keep])
+            intercepts[k] = b[keep]
+            coefs[k + 1] = np.ascontiguousarray(W_out[keep])
+            changed = True
+
+
+def _store(W, sparse):
+    density = count_nonzero(W) / max(n_entries(W), 1)
+    if sparse is True or (sparse == "auto" and density <= SPARSE_DENSITY):
+        return sp.csr_matrix(W)
+    return W
+
+
+def compact_model(est, sparse="auto"):
+    """A new fitted copy of ``est`` without dead hidden units.
+
+    Parameters
+    ----------
+    est : fitted skl1net estimator
+        The model to compact; it is not modified.
+    sparse : 'auto' or bool, default='auto'
+        Store each weight matrix as a ``scipy.sparse.csr_matrix``: always
+        (True), never (False), or when at most :data:`SPARSE_DENSITY` of its
+        entries are non-zero ('auto').
+
+    Returns
+    -------
+    model : estimator of the class of ``est``
+        Same predictions up to float rounding, same ``n_features_in_`` and
+        outputs; ``hidden_layer_sizes`` gives the surviving units. It can be
+        trained further (``partial_fit``, warm start) only when it holds no
+        sparse weight matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_digits
+    >>> from skl1net import L1MLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = L1MLPClassifier(lmbda=1e-2, max_iter=30, random_state=0).fit(X / 16, y)
+    >>> small = clf.compact()
+    >>> small.coefs_[0].shape[1] < clf.coefs_[0].shape[1]
+    True
+    >>> bool(np.allclose(small.predict_proba(X / 16), clf.predict_proba(X / 16)))
+    True
+    """
+    coefs = [W.toarray() if sp.issparse(W) else W.copy() for W in est.coefs_]
+    intercepts = [b.copy() for b in est.intercepts_]
+    _remove_dead_units(coefs, intercepts, est.activation)
+    model = copy.deepcopy(est)
+    model.coefs_ = [_store(W, sparse) for W in coefs]
+    model.intercepts_ = intercepts
+    model.hidden_layer_sizes = tuple(int(b.shape[0]) for b in intercepts[:-1])
+    # Velocities of the old shapes are useless: further training starts afresh.
+    model._optimizer = None
+    return model

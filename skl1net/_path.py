@@ -1,0 +1,297 @@
+"""The regularization path: one warm-started fit per ``lmbda``.
+
+:func:`lmbda_path` fits a sequence of penalty strengths, each fit starting
+from the previous solution, and reports for each the validation score, the
+objective and how sparse the network is. :func:`lmbda_max` and
+:func:`lmbda_grid` choose the grid from the data, as glmnet does.
+
+**Which direction.** glmnet walks from the largest ``lmbda`` (all weights
+zero) down. A network cannot: when every weight is zero, every weight's loss
+gradient is zero too (each one is multiplied by a zero weight of another
+layer, or by a constant hidden activation whose effect the output bias
+already absorbs), so a warm start from the all-zero network never leaves it.
+The path is therefore fitted from the smallest ``lmbda`` up, dense to sparse,
+as LassoNet does; the entries are returned in the order of ``lmbdas``.
+
+**lmbda_max.** For a linear model glmnet takes ``lmbda_max = ||grad L(0)||_inf``,
+the gradient of the loss at zero weights with the intercept at its optimum:
+the KKT condition of the lasso says zero is the solution exactly when every
+gradient entry is at most ``lmbda`` in magnitude. For the network the same
+condition decides whether the *first* layer stays at zero: with
+``W_0 = 0`` every hidden activation is constant over the samples, the output
+is a constant which the output bias sets to the target mean (class
+frequencies for a classifier), and then the loss gradient of every deeper
+weight matrix is zero (its input is constant and the output residuals sum to
+zero), so the deeper layers only shrink. ``W_0 = 0`` is stationary when
+``lmbda >= ||dL/dW_0||_inf``, which :func:`lmbda_max` evaluates at the
+estimator's initial deeper weights (the point training starts from, same
+``random_state``); with ``hidden_layer_sizes=()`` it is exactly glmnet's
+value. Above it the whole network collapses to a constant.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
+
+from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
+from ._penalties import make_penalty
+
+
+def _default_estimator(y):
+    from ._classifier import L1MLPClassifier
+    from ._regressor import L1MLPRegressor
+
+    kind = type_of_target(y)
+    if kind in ("binary", "multiclass", "multilabel-indicator"):
+        return L1MLPClassifier()
+    return L1MLPRegressor()
+
+
+def _target_matrix(estimator, X, y):
+    """The float target matrix ``estimator`` would train on, via a throwaway clone."""
+    est = clone(estimator)
+    Y, _, _ = est._targets(np.asarray(y), None, first=True, incremental=False, classes=None)
+    return np.asarray(Y, dtype=np.float64), est
+
+
+def lmbda_max(X, y, estimator=None):
+    """Smallest ``lmbda`` at which the zero first layer is stationary (see module doc).
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
+    estimator : L1MLPClassifier or L1MLPRegressor, default=None
+        Architecture, activation and ``random_state`` of the network (its
+        ``lmbda`` is ignored); by default one with default settings, a
+        classifier for class targets and a regressor otherwise.
+
+    Returns
+    -------
+    lmbda_max : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Lasso
+    >>> from skl1net import L1MLPRegressor
+    >>> from skl1net._path import lmbda_max
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.randn(50, 5), rng.randn(50)
+    >>> top = lmbda_max(X, y, L1MLPRegressor(hidden_layer_sizes=()))
+    >>> Lasso(alpha=top * 1.01).fit(X, y).coef_.any(), Lasso(alpha=top * 0.9).fit(X, y).coef_.any()
+    (np.False_, np.True_)
+    """
+    if estimator is None:
+        estimator = _default_estimator(y)
+    X = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    Y, est = _target_matrix(estimator, X, y)
+    hidden = est._hidden_sizes()
+    units = [X.shape[1], *hidden, Y.shape[1]]
+    coefs, intercepts = init_params(
+        units, est.activation, np.float64, check_random_state(est.random_state)
+    )
+    act, deriv = ACTIVATIONS[est.activation], DERIVATIVES[est.activation]
+    # Constant hidden activations when W_0 = 0.
+    activations = []
+    a = np.zeros(0)
+    for k, b in enumerate(intercepts[:-1]):
+        z = b.copy() if k == 0 else a @ coefs[k] + b
+        a = act(z)
+        activations.append(a)
+    # Output at its best constant: the target mean; residual P - Y per sample.
+    delta = (Y.mean(axis=0) - Y) / len(Y)
+    for k in range(len(hidden), 0, -1):
+        delta = delta @ coefs[k].T
+        deriv(np.broadcast_to(activations[k - 1], delta.shape), delta)
+    grad = X.T @ delta
+    return float(np.abs(grad).max())
+
+
+def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2):
+    """Log-spaced grid from :func:`lmbda_max` down to ``ratio * lmbda_max``, decreasing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net import L1MLPRegressor
+    >>> from skl1net._path import lmbda_grid
+    >>> rng = np.random.RandomState(0)
+    >>> grid = lmbda_grid(rng.randn(50, 5), rng.randn(50), L1MLPRegressor(), n_lmbdas=3)
+    >>> len(grid), bool(np.isclose(grid[-1] / grid[0], 1e-2))
+    (3, True)
+    """
+    top = lmbda_max(X, y, estimator)
+    return np.geomspace(top, top * ratio, n_lmbdas)
+
+
+@dataclass
+class PathEntry:
+    """One point of a regularization path.
+
+    Attributes
+    ----------
+    lmbda : float
+        Penalty strength.
+    score : float
+        Validation score (accuracy or R^2; the training score when the path
+        has no validation set).
+    objective : float
+        Penalized training objective ``mean loss + lmbda * R(W)`` at the end.
+    zero_fraction : float
+        Fraction of exactly-zero weights overall.
+    layer_zero_fractions : ndarray
+        Fraction of exactly-zero weights of each weight matrix.
+    n_features_selected : int
+        Input features with a non-zero outgoing weight.
+    support : ndarray of bool
+        Which input features those are.
+    n_dead_units : ndarray of int
+        Dead units of each hidden layer.
+    n_iter : int
+        Epochs this fit ran.
+    model : estimator or None
+        A copy of the fitted model, with ``return_models=True``.
+    """
+
+    lmbda: float
+    score: float
+    objective: float
+    zero_fraction: float
+    layer_zero_fractions: np.ndarray
+    n_features_selected: int
+    support: np.ndarray
+    n_dead_units: np.ndarray
+    n_iter: int
+    model: object = field(default=None, repr=False)
+
+
+def objective(est, X, y, sample_weight=None):
+    """Penalized objective ``weighted mean loss + lmbda * R(W)`` of a fitted model on data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net import L1MLPRegressor
+    >>> from skl1net._path import objective
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.randn(40, 3), rng.randn(40)
+    >>> reg = L1MLPRegressor(hidden_layer_sizes=(), lmbda=0.1, max_iter=5).fit(X, y)
+    >>> value = 0.5 * np.mean((y - reg.predict(X)) ** 2) + 0.1 * np.abs(reg.coefs_[0]).sum()
+    >>> bool(np.isclose(objective(reg, X, y), value))
+    True
+    """
+    Y, _, _ = est._targets(np.asarray(y), None, first=False, incremental=False, classes=None)
+    P = est._forward(X)
+    losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
+    loss = float(np.average(losses, weights=sample_weight))
+    return loss + make_penalty(est.penalty, est.lmbda).value(est.coefs_)
+
+
+def lmbda_path(
+    X,
+    y,
+    lmbdas=None,
+    *,
+    estimator=None,
+    n_lmbdas=10,
+    ratio=1e-2,
+    validation_data=None,
+    validation_fraction=0.2,
+    return_models=False,
+    random_state=None,
+):
+    """Fit a warm-started sequence of ``lmbda`` values and report each solution.
+
+    The fits run from the smallest ``lmbda`` to the largest, each starting
+    from the previous weights (see the module docstring for why upward).
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
+    lmbdas : array-like of float, default=None
+        Penalty strengths. ``None``: ``n_lmbdas`` values from
+        :func:`lmbda_max` down to ``ratio * lmbda_max``, log-spaced
+        (computed on the training part).
+    estimator : L1MLPClassifier or L1MLPRegressor, default=None
+        Template of every fit (cloned; its ``lmbda`` and ``warm_start`` are
+        overridden). Default: the default classifier for class targets, the
+        default regressor otherwise.
+    n_lmbdas : int, default=10
+        Length of the automatic grid.
+    ratio : float, default=1e-2
+        Smallest over largest ``lmbda`` of the automatic grid.
+    validation_data : tuple (X_val, y_val), default=None
+        Data to score each fit on. Without it ``validation_fraction`` of
+        ``X`` is held out (stratified for classifiers).
+    validation_fraction : float or None, default=0.2
+        Share of ``X`` held out when ``validation_data`` is None; ``None``
+        scores on the training data.
+    return_models : bool, default=False
+        Keep a copy of each fitted model in the entries.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the validation split.
+
+    Returns
+    -------
+    path : list of PathEntry
+        One entry per ``lmbda``, in the order of ``lmbdas`` (decreasing for
+        the automatic grid).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skl1net import L1MLPClassifier, lmbda_path
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=15, random_state=0)
+    >>> path = lmbda_path(X / 16, y, [1e-2, 3e-3, 1e-3], estimator=clf, random_state=0)
+    >>> len(path), path[0].zero_fraction > path[-1].zero_fraction
+    (3, True)
+    """
+    if estimator is None:
+        estimator = _default_estimator(y)
+    y = np.asarray(y)
+    if validation_data is not None:
+        X_val, y_val = validation_data
+    elif validation_fraction is None:
+        X_val, y_val = X, y
+    else:
+        stratify = y if type_of_target(y) in ("binary", "multiclass") else None
+        X, X_val, y, y_val = train_test_split(
+            X, y, test_size=validation_fraction, stratify=stratify, random_state=random_state
+        )
+    if lmbdas is None:
+        lmbdas = lmbda_grid(X, y, estimator, n_lmbdas, ratio)
+    lmbdas = np.asarray(lmbdas, dtype=np.float64).ravel()
+    est = clone(estimator).set_params(warm_start=True)
+    path = [None] * len(lmbdas)
+    for i in np.argsort(lmbdas, kind="stable"):
+        n_iter = getattr(est, "n_iter_", 0)
+        est.set_params(lmbda=float(lmbdas[i])).fit(X, y)
+        path[i] = PathEntry(
+            lmbda=float(lmbdas[i]),
+            score=float(est.score(X_val, y_val)),
+            objective=objective(est, X, y),
+            zero_fraction=est.zero_fraction_,
+            layer_zero_fractions=est.layer_zero_fractions_,
+            n_features_selected=est.n_features_selected_,
+            support=est.support_,
+            n_dead_units=est.n_dead_units_,
+            n_iter=est.n_iter_ - n_iter,
+            model=copy.deepcopy(est) if return_models else None,
+        )
+    return path
+

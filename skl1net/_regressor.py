@@ -1,0 +1,291 @@
+"""L1MLPRegressor: a multilayer perceptron regressor with correct L1 SGD."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from numbers import Real
+
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import row_norms
+
+from ._base import BaseL1MLP
+
+
+class L1MLPRegressor(RegressorMixin, BaseL1MLP):
+    """Multilayer perceptron regressor trained by mini-batch SGD with L1 done right.
+
+    The same network, penalties and SGD loop as
+    :class:`~skl1net.L1MLPClassifier`, with an identity output layer and the
+    half squared error: the objective is
+
+    .. math::
+
+        J(W, b) = \\frac{\\sum_i s_i \\, \\frac12 \\|y_i - f(x_i)\\|^2}{\\sum_i s_i}
+        + \\lambda R(W),
+
+    with :math:`R(W) = \\sum |W|` for ``'l1'`` and ``'l1_prox'``,
+    :math:`\\frac12 \\sum W^2` for ``'l2'``, over the weight matrices only.
+    With ``hidden_layer_sizes=()`` and ``penalty='l1_prox'`` this is exactly
+    the objective of :class:`sklearn.linear_model.Lasso` with
+    ``alpha=lmbda``. Several outputs (2-D ``y``) share the hidden layers.
+
+    The network fits ``y`` as given: standardize targets of large scale (or
+    use :class:`sklearn.compose.TransformedTargetRegressor`), as the gradient
+    and so the usable learning rate scale with ``y``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer. ``()`` gives a linear model.
+    activation : {'relu', 'tanh', 'logistic', 'identity'}, default='relu'
+        Activation of the hidden layers.
+    penalty : {'l1_prox', 'l1', 'l2', 'group_l1_prox'}, default='l1_prox'
+        Regularization of the weight matrices, as for
+        :class:`~skl1net.L1MLPClassifier`.
+    lmbda : float, default=1e-3
+        Strength of the penalty (per-sample scale), ``>= 0``.
+    eta : float or 'auto', default='auto'
+        Initial learning rate. The squared loss has no bounded gradient: its
+        curvature grows with the square of the input scale (and the target
+        scale), and plain SGD with momentum is stable only below a step set
+        by it. 'auto' uses ``min(1e-3, (1 - momentum) / (max_i ||x_i||^2 +
+        1))``, the safe step of SAG for the squared loss (``1 / L`` with ``L =
+        max_i ||x_i||^2 + 1`` for the intercept) divided by the momentum's
+        amplification ``1 / (1 - momentum)``, capped at 1e-3, which is stable
+        on standardized inputs even for targets of scale ~100 (0.01 diverges
+        there). On standardized inputs 'auto' is simply 1e-3; on inputs of
+        scale ~100 it is about 5e-6. The value used is ``eta_``.
+    batch_size : int or 'auto', default='auto'
+        Mini-batch size; 'auto' is ``min(200, n_samples)``.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule of the learning rate, as for :class:`~skl1net.L1MLPClassifier`.
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    momentum : float, default=0.9
+        Momentum of the SGD updates, in ``[0, 1)``.
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum.
+    shuffle : bool, default=True
+        Whether to shuffle the samples in each epoch.
+    tol : float, default=1e-4
+        Improvement of the objective (or validation score) below which an
+        epoch does not count as progress.
+    n_iter_no_change : int, default=10
+        Epochs without progress before stopping.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data, stop when its
+        :math:`R^2` stops improving and keep the best weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    warm_start : bool, default=False
+        Reuse the previous solution as initialisation of the next ``fit``.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initial weights, the shuffling and the validation split.
+    verbose : bool, default=False
+        Print the objective after each epoch.
+    debias : bool, default=False
+        After the penalized epochs of :meth:`fit`, retrain the non-zero
+        weights without the penalty (zeros held at zero) for
+        ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a linearly
+        decreasing learning rate; see :mod:`skl1net._debias`.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when ``X`` has string column names.
+    coefs_ : list of ndarray
+        Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i + 1).
+    intercepts_ : list of ndarray
+        Bias vectors, one per layer after the input.
+    eta_ : float
+        The initial learning rate used (``eta``, or its 'auto' value).
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Training samples seen, over all calls.
+    loss_curve_ : list of float
+        Objective after each epoch.
+    best_loss_ : float or None
+        Smallest objective reached; ``None`` with early stopping.
+    validation_scores_ : list of float or None
+        Validation :math:`R^2` after each epoch, with early stopping.
+    best_validation_score_ : float or None
+        Best validation :math:`R^2`, with early stopping.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of outputs.
+    out_activation_ : str
+        'identity'.
+    zero_fraction_ : float
+        Fraction of exactly-zero weights over all weight matrices.
+    layer_zero_fractions_ : ndarray of shape (n_layers_ - 1,)
+        Fraction of exactly-zero weights in each weight matrix.
+    support_ : ndarray of bool of shape (n_features_in_,)
+        Input features that still have a non-zero outgoing weight.
+    n_features_selected_ : int
+        How many input features still have a non-zero outgoing weight.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Normalised L1 norm of each input feature's outgoing weights.
+    n_dead_units_ : ndarray of shape (n_layers_ - 2,)
+        Dead units of each hidden layer; :meth:`compact` removes them.
+
+    See Also
+    --------
+    L1MLPClassifier : The classifier.
+    sklearn.neural_network.MLPRegressor : scikit-learn's MLP (L2 only).
+    sklearn.linear_model.Lasso : The linear model with the same objective.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skl1net import L1MLPRegressor
+    >>> X, y = make_regression(n_samples=300, n_features=20, n_informative=5,
+    ...                        noise=1.0, random_state=0)
+    >>> reg = L1MLPRegressor(lmbda=3e-2, batch_size=32, max_iter=60, random_state=0)
+    >>> reg = reg.fit(X, y / y.std())
+    >>> reg.score(X, y / y.std()) > 0.9
+    True
+    >>> reg.zero_fraction_ > 0.5
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseL1MLP._parameter_constraints,
+        "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        penalty="l1_prox",
+        lmbda=1e-3,
+        eta="auto",
+        batch_size="auto",
+        max_iter=200,
+        learning_rate="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        shuffle=True,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        random_state=None,
+        verbose=False,
+        debias=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            penalty=penalty,
+            lmbda=lmbda,
+            eta=eta,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            learning_rate=learning_rate,
+            power_t=power_t,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            shuffle=shuffle,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            debias=debias,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y`` by mini-batch SGD.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of 2 acts like a repeated row.
+
+        Returns
+        -------
+        self : L1MLPRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one pass, in mini-batches, over ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : L1MLPRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    @property
+    def _out_activation(self):
+        return "identity"
+
+    def _initial_eta(self, X):
+        if self.eta != "auto":
+            self.eta_ = self.eta
+        else:
+            lipschitz = float(row_norms(X, squared=True).max(initial=0.0)) + 1.0
+            self.eta_ = min(1e-3, (1.0 - self.momentum) / lipschitz)
+        return self.eta_
+
+    def _targets(self, y, sample_weight, *, first, incremental, classes):
+        Y = np.asarray(y, dtype=np.float64)
+        if Y.ndim == 1:
+            Y = Y.reshape(-1, 1)
+        return Y, sample_weight, None
+
+    def _validation_score(self, X, y, sample_weight):
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predict the targets of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values; 1-D when the model has one output.
+        """
+        P = self._forward(X)
+        return P.ravel() if self.n_outputs_ == 1 else P
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

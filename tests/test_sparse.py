@@ -1,0 +1,241 @@
+"""Sparsity as a product: group penalty, debias, compact(), lmbda paths and CV."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_digits, load_wine, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skl1net import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, lmbda_path
+from skl1net._penalties import (
+    L1,
+    L2,
+    PENALTIES,
+    FixedZeros,
+    GroupL1Prox,
+    L1Prox,
+    group_soft_threshold,
+    soft_threshold,
+)
+from skl1net._path import lmbda_max
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16, y, test_size=0.3, stratify=y, random_state=0)
+
+
+# -- penalties -------------------------------------------------------------------
+@pytest.mark.parametrize("cls", [L2, L1, L1Prox])
+def test_prox_layer_is_prox_for_layerwise_penalties(cls):
+    rng = np.random.RandomState(0)
+    W = rng.randn(5, 4)
+    a, b = W.copy(), W.copy()
+    cls(0.3).prox(a, 0.5)
+    for layer in (0, 1, 2):
+        c = W.copy()
+        cls(0.3).prox_layer(c, 0.5, layer)
+        np.testing.assert_array_equal(c, a)
+    assert b is not a
+
+
+def test_group_prox_is_the_proximal_operator():
+    """Row-wise closed form, and the three-point inequality of a prox."""
+    rng = np.random.RandomState(0)
+    Z = rng.randn(6, 4)
+    t = 1.5
+    P = Z.copy()
+    group_soft_threshold(P, t)
+    norms = np.linalg.norm(Z, axis=1)
+    expected = Z * np.maximum(0, 1 - t / norms)[:, None]
+    np.testing.assert_allclose(P, expected)
+    assert np.all((np.linalg.norm(P, axis=1) == 0) == (norms <= t))
+
+    def R(W):
+        return t * np.linalg.norm(W, axis=1).sum()
+
+    for _ in range(20):
+        U = rng.randn(6, 4)
+        lhs = 2 * (R(P) - R(U))
+        rhs = ((U - Z) ** 2).sum() - ((U - P) ** 2).sum() - ((P - Z) ** 2).sum()
+        assert lhs <= rhs + 1e-10
+
+
+def test_group_penalty_layers_and_value():
+    rng = np.random.RandomState(1)
+    W0, W1 = rng.randn(3, 4), rng.randn(4, 2)
+    pen = GroupL1Prox(0.2)
+    expected = 0.2 * (2 * np.linalg.norm(W0, axis=1).sum() + np.abs(W1).sum())
+    assert np.isclose(pen.value([W0, W1]), expected)
+    deep = W1.copy()
+    pen.prox_layer(deep, 0.5, layer=1)
+    np.testing.assert_array_equal(deep, soft_threshold(W1, 0.1))
+    assert PENALTIES["group_l1_prox"] is GroupL1Prox
+
+
+def test_group_penalty_removes_whole_features():
+    X, y = make_classification(
+        n_samples=400, n_features=30, n_informative=5, n_redundant=0, random_state=0
+    )
+    params = dict(hidden_layer_sizes=(20,), lmbda=0.01, max_iter=100, random_state=0)
+    group = L1MLPClassifier(penalty="group_l1_prox", **params).fit(X, y)
+    elementwise = L1MLPClassifier(penalty="l1_prox", **params).fit(X, y)
+    rows_zero = np.count_nonzero(group.coefs_[0], axis=1) == 0
+    rows_full = np.count_nonzero(group.coefs_[0], axis=1) == group.coefs_[0].shape[1]
+    assert np.all(rows_zero | rows_full)  # all or nothing per feature
+    assert 0 < group.n_features_selected_ < 30
+    assert group.n_features_selected_ < elementwise.n_features_selected_
+    assert group.score(X, y) > 0.8
+
+
+def test_fixed_zeros_keeps_the_mask():
+    W = np.arange(1.0, 7.0).reshape(2, 3)
+    mask = np.array([[True, False, True], [False, True, False]])
+    FixedZeros([None, mask]).prox_layer(W, 0.1, layer=1)
+    np.testing.assert_array_equal(W, [[1, 0, 3], [0, 5, 0]])
+    assert FixedZeros([mask]).value([W]) == 0.0
+
+
+# -- debias ----------------------------------------------------------------------
+@pytest.mark.parametrize("Est", [L1MLPClassifier, L1MLPRegressor])
+def test_debias_keeps_zeros_and_lowers_the_loss(Est, digits):
+    X_train, X_test, y_train, y_test = digits
+    if Est is L1MLPRegressor:
+        y_train, y_test = y_train / 9.0, y_test / 9.0
+    params = dict(hidden_layer_sizes=(50,), lmbda=1e-2, max_iter=20, random_state=0)
+    if Est is L1MLPRegressor:
+        params.update(eta=0.01)
+    plain = Est(**params).fit(X_train, y_train)
+    debiased = Est(debias=True, **params).fit(X_train, y_train)
+    for W, V in zip(plain.coefs_, debiased.coefs_):
+        np.testing.assert_array_equal(W == 0, V == 0)
+    assert debiased.n_iter_ == plain.n_iter_ + 10  # ceil(20 / 2)
+    assert plain.zero_fraction_ > 0.4
+    assert debiased.score(X_test, y_test) > plain.score(X_test, y_test)
+    # partial_fit never debiases; the penalized optimizer is kept for it
+    assert debiased._optimizer.penalty.lmbda == params["lmbda"]
+
+
+# -- compact -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sparse_net(digits):
+    X_train, _, y_train, _ = digits
+    return L1MLPClassifier(
+        hidden_layer_sizes=(64, 32), lmbda=1e-2, max_iter=40, random_state=0
+    ).fit(X_train, y_train)
+
+
+@pytest.mark.parametrize("sparse", ["auto", True, False])
+def test_compact_is_equivalent_and_smaller(sparse_net, digits, sparse):
+    X_test = digits[1]
+    assert sparse_net.n_dead_units_.sum() > 0
+    small = sparse_net.compact(sparse=sparse)
+    assert small is not sparse_net and not small.n_dead_units_.any()
+    assert small.hidden_layer_sizes == tuple(
+        n - d for n, d in zip((64, 32), sparse_net.n_dead_units_)
+    ) or sum(small.hidden_layer_sizes) < 96
+    np.testing.assert_allclose(
+        small.predict_proba(X_test), sparse_net.predict_proba(X_test), rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_array_equal(small.predict(X_test), sparse_net.predict(X_test))
+    np.testing.assert_array_equal(small.support_, sparse_net.support_)
+    assert len(pickle.dumps(small)) < len(pickle.dumps(sparse_net))
+    assert all(sp.issparse(W) == (sparse is True) for W in small.coefs_) or sparse == "auto"
+    # the original is untouched
+    assert sparse_net.coefs_[0].shape[1] == 64
+
+
+def test_compact_folds_constant_units():
+    """A unit with no inputs outputs act(bias); its effect moves into the next bias."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 3)
+    reg = L1MLPRegressor(hidden_layer_sizes=(4, 3), max_iter=2, random_state=0)
+    reg.fit(X, rng.randn(30, 2))
+    reg.coefs_[0][:, 1] = 0  # unit 1 of layer 1: constant relu(b) feeds layer 2
+    reg.intercepts_[0][1] = 0.7
+    reg.coefs_[1][2, :] = 0  # unit 2 of layer 1: output unused
+    reg.coefs_[1][:, 0] = 0  # unit 0 of layer 2: becomes constant
+    before = reg.predict(X)
+    small = reg.compact(sparse=False)
+    assert small.hidden_layer_sizes == (2, 2)
+    np.testing.assert_allclose(small.predict(X), before, rtol=1e-12, atol=1e-12)
+
+
+def test_compact_model_trains_further(sparse_net, digits):
+    X_train, _, y_train, _ = digits
+    small = sparse_net.compact(sparse=False)
+    small.partial_fit(X_train, y_train)
+    assert small.n_iter_ == sparse_net.n_iter_ + 1
+
+
+# -- path and CV -----------------------------------------------------------------------
+def test_path_sparsity_grows_with_lmbda(digits):
+    X_train, _, y_train, _ = digits
+    clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
+    path = lmbda_path(X_train, y_train, estimator=clf, n_lmbdas=5, random_state=0,
+                      return_models=True)
+    assert len(path) == 5
+    lmbdas = [e.lmbda for e in path]
+    assert lmbdas == sorted(lmbdas, reverse=True)
+    zeros = np.array([e.zero_fraction for e in path])
+    assert np.all(np.diff(zeros) <= 0.02)  # monotone up to SGD noise
+    assert zeros[0] > 0.9 and zeros[-1] < zeros[0]
+    assert [e.n_features_selected for e in path][-1] >= path[0].n_features_selected
+    assert all(e.model.lmbda == e.lmbda for e in path)
+    assert path[-1].score > 0.9
+    assert all(e.objective > 0 for e in path)
+
+
+def test_lmbda_max_zeroes_the_network(digits):
+    X_train, _, y_train, _ = digits
+    clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
+    top = lmbda_max(X_train, y_train, clf)
+    above = clf.set_params(lmbda=2 * top).fit(X_train, y_train)
+    assert above.zero_fraction_ > 0.99
+    below = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0,
+                            lmbda=top / 30).fit(X_train, y_train)
+    assert below.zero_fraction_ < 0.9
+
+
+def test_cv_chooses_like_grid_search():
+    """Same choice and refit as GridSearchCV here; not guaranteed in general, as the
+    warm-started and the cold fits of a network reach different solutions."""
+    X, y = load_wine(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    base = L1MLPClassifier(hidden_layer_sizes=(16,), batch_size=32, random_state=0)
+    grid = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3]
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    ours = L1MLPClassifierCV(base, lmbdas=grid, cv=cv, n_jobs=2).fit(X, y)
+    search = GridSearchCV(base, {"lmbda": grid}, cv=cv).fit(X, y)
+    assert ours.lmbda_ == search.best_params_["lmbda"]
+    assert ours.scores_.shape == (3, 5)
+    # the refit is the same cold fit as GridSearchCV's
+    np.testing.assert_array_equal(ours.predict(X), search.predict(X))
+    np.testing.assert_array_equal(ours.lmbdas_, grid)
+    assert ours.best_estimator_.lmbda == ours.lmbda_
+
+
+@parametrize_with_checks(
+    [
+        L1MLPClassifierCV(
+            L1MLPClassifier(hidden_layer_sizes=(20,), max_iter=50, random_state=0),
+            lmbdas=3,
+            cv=3,
+        ),
+        L1MLPClassifier(penalty="group_l1_prox"),
+        L1MLPClassifier(debias=True),
+    ]
+)
+def test_sklearn_compatible(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check(estimator)
