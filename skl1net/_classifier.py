@@ -162,7 +162,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         How many input features still have a non-zero outgoing weight.
     feature_importances_ : ndarray of shape (``n_features_in_``,)
         Normalised L1 norm of each input feature's outgoing weights.
-    n_dead_units_ : ndarray of shape (n_layers_ - 2,)
+    n_dead_units_ : ndarray of shape ``(n_layers_ - 2,)``
         Dead units of each hidden layer (no non-zero incoming or outgoing
         weight); :meth:`compact` removes them.
 

@@ -82,7 +82,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Names of the features seen during fit, when ``X`` has string column names.
     coefs_, intercepts_, zero_fraction_, support_, n_features_selected_, feature_importances_
         Those of ``best_estimator_``.

@@ -97,7 +97,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     ----------
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Names of the features seen during fit, when ``X`` has string column names.
     coefs_ : list of ndarray
         Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i + 1).
@@ -125,15 +125,15 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         'identity'.
     zero_fraction_ : float
         Fraction of exactly-zero weights over all weight matrices.
-    layer_zero_fractions_ : ndarray of shape (n_layers_ - 1,)
+    layer_zero_fractions_ : ndarray of shape ``(n_layers_ - 1,)``
         Fraction of exactly-zero weights in each weight matrix.
-    support_ : ndarray of bool of shape (n_features_in_,)
+    support_ : ndarray of bool of shape ``(n_features_in_,)``
         Input features that still have a non-zero outgoing weight.
     n_features_selected_ : int
         How many input features still have a non-zero outgoing weight.
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape ``(n_features_in_,)``
         Normalised L1 norm of each input feature's outgoing weights.
-    n_dead_units_ : ndarray of shape (n_layers_ - 2,)
+    n_dead_units_ : ndarray of shape ``(n_layers_ - 2,)``
         Dead units of each hidden layer; :meth:`compact` removes them.
 
     See Also
