@@ -245,7 +245,10 @@ SYSTEMS = {
 
 # -- the BLAS limit ---------------------------------------------------------------
 def gemm_epoch_seconds(X, units, batch, repeats=3):
-    """Best time of the GEMMs of one epoch alone, on contiguous batches of ``X``.
+    """Median time of the GEMMs of one epoch alone, on contiguous batches of ``X``.
+
+    The median, as for the fits: on a busy machine a minimum would compare the
+    luckiest GEMM run with typical fits.
 
     Per batch: the forward product of every layer, every weight gradient
     ``A_prev.T @ delta`` and every back-propagated delta ``delta @ W.T``
@@ -262,7 +265,7 @@ def gemm_epoch_seconds(X, units, batch, repeats=3):
     As = [np.empty((batch, b), dtype) for b in units[1:]]
     Ds = [(rng.standard_normal((batch, b)) / batch).astype(dtype) for b in units[1:]]
     n = len(X)
-    best = np.inf
+    seconds = []
     for _ in range(repeats):
         start = time.perf_counter()
         for first in range(0, n, batch):
@@ -276,8 +279,8 @@ def gemm_epoch_seconds(X, units, batch, repeats=3):
                 np.dot(A_prev.T, Ds[i][:m], out=Gs[i])
                 if i:
                     np.dot(Ds[i][:m], Ws[i].T, out=Ds[i - 1][:m])
-        best = min(best, time.perf_counter() - start)
-    return best
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds)
 
 
 # -- one configuration ------------------------------------------------------------
