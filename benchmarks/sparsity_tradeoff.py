@@ -19,7 +19,7 @@ digits of ``_datasets.py`` (784-300-100-10, 20 epochs). Writes
 
 Run from the repository root (2 cores; about 10-20 minutes)::
 
-    python benchmarks/sparsity_tradeoff.py [--datasets digits digits28]
+    python benchmarks/sparsity_tradeoff.py [--datasets digits digits28] [--eta 0.1]
 """
 
 import argparse
@@ -63,13 +63,15 @@ def pruned(model, fractions):
     return model
 
 
-def run(name):
+def run(name, eta=None):
     cfg = SETTINGS[name]
+    extra = {} if eta is None else {"eta": eta}
     X_train, X_test, y_train, y_test = DATASETS[name]()
 
     def fit(**params):
         clf = L1MLPClassifier(
-            hidden_layer_sizes=cfg["hidden"], max_iter=cfg["epochs"], random_state=0, **params
+            hidden_layer_sizes=cfg["hidden"], max_iter=cfg["epochs"], random_state=0,
+            **extra, **params,
         )
         return clf.fit(X_train, y_train)
 
@@ -133,9 +135,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument(
+        "--eta", type=float, default=None,
+        help="learning rate of every fit (default: the estimator's default)",
+    )
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
-    results = {name: run(name) for name in args.datasets}
+    results = {name: run(name, args.eta) for name in args.datasets}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "sparsity_tradeoff.json").write_text(json.dumps(results, indent=1))
     plot(results, args.out / "sparsity_tradeoff.png")
