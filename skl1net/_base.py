@@ -54,7 +54,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "penalty": [StrOptions(set(PENALTIES))],
         "lmbda": [Interval(Real, 0, None, closed="left")],
-        "eta": [Interval(Real, 0, None, closed="neither")],
+        "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -313,8 +313,17 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         )
 
     def _initial_eta(self, X):
-        """Learning rate to start from on the (validated) training data ``X``."""
-        return self.eta
+        """Learning rate to start from on the (validated) training data ``X``.
+
+        Sets ``eta_``: ``eta`` itself, or for ``eta='auto'`` the subclass's
+        data-dependent step :meth:`_auto_eta`.
+        """
+        self.eta_ = float(self.eta) if self.eta != "auto" else float(self._auto_eta(X))
+        return self.eta_
+
+    @abstractmethod
+    def _auto_eta(self, X):
+        """The initial learning rate that ``eta='auto'`` stands for on ``X``."""
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -469,7 +478,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         raise ValueError(
             f"Training diverged after {self.n_iter_} complete epoch(s): the "
             f"objective became {objective:.4g}{grew}. The learning rate "
-            f"eta={self.eta} is too large for this data: lower `eta`, or "
+            f"eta={self.eta!r} ({self.eta_:.4g}) is too large for this data: lower `eta`, or "
             "standardize the features (for example with "
             "sklearn.preprocessing.StandardScaler)."
         )

@@ -76,6 +76,10 @@ def _batch_size(text):
     return text if text == "auto" else _positive_int(text)
 
 
+def _eta(text):
+    return text if text == "auto" else _positive(text)
+
+
 def _lmbda_list(text):
     return [_nonnegative(part) for part in text.split(",")]
 
@@ -342,7 +346,10 @@ def _training_options():
         "--epochs", type=_positive_int, default=200, help="maximum epochs (default: 200)"
     )
     parent.add_argument(
-        "--eta", type=_positive, default=0.01, help="learning rate (default: 0.01)"
+        "--eta",
+        type=_eta,
+        default="auto",
+        help="initial learning rate, or 'auto' (default: auto, see L1MLPClassifier)",
     )
     parent.add_argument(
         "--batch-size", type=_batch_size, default="auto", help="default: min(200, rows)"

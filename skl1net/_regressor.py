@@ -3,11 +3,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-from numbers import Real
 
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import row_norms
 
 from ._base import BaseL1MLP
@@ -156,11 +154,6 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     True
     """
 
-    _parameter_constraints: dict = {
-        **BaseL1MLP._parameter_constraints,
-        "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
-    }
-
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -252,13 +245,9 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     def _out_activation(self):
         return "identity"
 
-    def _initial_eta(self, X):
-        if self.eta != "auto":
-            self.eta_ = self.eta
-        else:
-            lipschitz = float(row_norms(X, squared=True).max(initial=0.0)) + 1.0
-            self.eta_ = min(1e-3, (1.0 - self.momentum) / lipschitz)
-        return self.eta_
+    def _auto_eta(self, X):
+        lipschitz = float(row_norms(X, squared=True).max(initial=0.0)) + 1.0
+        return min(1e-3, (1.0 - self.momentum) / lipschitz)
 
     def _targets(self, y, sample_weight, *, first, incremental, classes):
         Y = np.asarray(y, dtype=np.float64)

@@ -41,7 +41,7 @@ def test_default_fit_on_digits_is_accurate(digits):
 
 def test_prox_gives_exact_zeros_and_the_subgradient_rule_does_not(digits):
     X_train, X_test, y_train, y_test = digits
-    params = dict(lmbda=3e-3, random_state=0)
+    params = dict(lmbda=1e-2, random_state=0)
     prox = L1MLPClassifier(penalty="l1_prox", **params).fit(X_train, y_train)
     sub = L1MLPClassifier(penalty="l1", **params).fit(X_train, y_train)
     assert prox.score(X_test, y_test) >= 0.93
