@@ -43,6 +43,54 @@ from ._validation import naming
 _DIVERGENCE_FACTOR = 100.0
 
 
+class _MiniBatches:
+    """Mini-batches of ``(X, Y, sample_weight)`` in a given row order.
+
+    Rows are gathered into buffers allocated once; with ``gather=False`` the
+    order is taken to be ``0..n-1`` and each batch is a view (a slice) of the
+    data. Sample weights come normalised to sum 1 over the batch, with the
+    batch's total weight beside them; batches of zero total weight are skipped.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size, gather):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size, self.gather = batch_size, gather
+        dtype = X.dtype
+        if gather and not sp.issparse(X):
+            self.x_buf = np.empty((batch_size, X.shape[1]), dtype)
+        self.y_buf = np.empty((batch_size, Y.shape[1]), dtype)
+        self.sw_buf = np.empty(batch_size, dtype)
+
+    def __call__(self, order):
+        X, Y, sample_weight = self.X, self.Y, self.sample_weight
+        for start in range(0, len(order), self.batch_size):
+            stop = min(start + self.batch_size, len(order))
+            m = stop - start
+            # mode="clip" (the rows are valid anyway) lets take() write
+            # straight into the buffer; "raise" would buffer it again.
+            if self.gather:
+                rows = order[start:stop]
+                if sp.issparse(X):
+                    Xb = X[rows]
+                else:
+                    Xb = np.take(X, rows, axis=0, out=self.x_buf[:m], mode="clip")
+                Yb = np.take(Y, rows, axis=0, out=self.y_buf[:m], mode="clip")
+            else:
+                rows = slice(start, stop)
+                Xb, Yb = X[rows], Y[rows]
+            if sample_weight is None:
+                yield Xb, Yb, None, m
+                continue
+            if self.gather:
+                sw = np.take(sample_weight, rows, out=self.sw_buf[:m], mode="clip")
+            else:
+                sw = sample_weight[rows]
+            batch_weight = float(sw.sum())
+            if batch_weight == 0:
+                continue
+            yield Xb, Yb, np.divide(sw, batch_weight, out=self.sw_buf[:m]), batch_weight
+
+
 class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     """Base class of the L1-regularized multilayer perceptrons.
 
@@ -371,10 +419,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         # Rows are gathered into reused buffers; without shuffling or a
         # validation split, batches are plain views of X.
         gather = self.shuffle or early_stopping
-        if gather and not sp.issparse(X):
-            x_buf = np.empty((batch_size, X.shape[1]), dtype)
-        y_buf = np.empty((batch_size, Y.shape[1]), dtype)
-        sw_buf = np.empty(batch_size, dtype)
+        batches = _MiniBatches(X, Y, sample_weight, batch_size, gather)
         total_weight = n_train if sample_weight is None else float(sample_weight[train_idx].sum())
         if total_weight <= 0:
             raise ValueError("sample_weight is zero for every training sample.")
@@ -390,32 +435,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     order = train_idx.copy()
                     rng.shuffle(order)
                 accumulated = 0.0
-                for start in range(0, n_train, batch_size):
-                    stop = min(start + batch_size, n_train)
-                    m = stop - start
-                    # mode="clip" (the rows are valid anyway) lets take() write
-                    # straight into the buffer; "raise" would buffer it again.
-                    if gather:
-                        rows = order[start:stop]
-                        if sp.issparse(X):
-                            Xb = X[rows]
-                        else:
-                            Xb = np.take(X, rows, axis=0, out=x_buf[:m], mode="clip")
-                        Yb = np.take(Y, rows, axis=0, out=y_buf[:m], mode="clip")
-                    else:
-                        rows = slice(start, stop)
-                        Xb, Yb = X[rows], Y[rows]
-                    if sample_weight is None:
-                        sw, batch_weight = None, m
-                    else:
-                        if gather:
-                            sw = np.take(sample_weight, rows, out=sw_buf[:m], mode="clip")
-                        else:
-                            sw = sample_weight[rows]
-                        batch_weight = float(sw.sum())
-                        if batch_weight == 0:
-                            continue
-                        sw = np.divide(sw, batch_weight, out=sw_buf[:m])
+                for Xb, Yb, sw, batch_weight in batches(order):
                     loss = ws.loss_and_gradients(Xb, Yb, self.coefs_, self.intercepts_, sw)
                     if not math.isfinite(loss):
                         self._diverged(loss)
