@@ -10,7 +10,7 @@ densities: it is where ``SPARSE_DENSITY`` (the 'auto' threshold) comes from.
 
 Run from the repository root::
 
-    python benchmarks/compact_predict.py [--lmbda 1.5e-3] [--epochs 20]
+    python benchmarks/compact_predict.py [--lmbda 6e-4] [--epochs 20]
 """
 
 import argparse
@@ -53,7 +53,7 @@ def product_table(n_samples=2700, shape=(784, 300), seed=0):
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lmbda", type=float, default=1.5e-3)
+    parser.add_argument("--lmbda", type=float, default=6e-4)
     parser.add_argument("--epochs", type=int, default=20)
     args = parser.parse_args(argv)
     X_train, X_test, y_train, y_test = digits28()

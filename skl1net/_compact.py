@@ -27,12 +27,13 @@ import scipy.sparse as sp
 from ._network import ACTIVATIONS
 
 #: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
-#: fraction of its entries is non-zero. At that density CSR takes about 23%
-#: (float64) to 30% (float32) of the dense bytes; multiplying 2700 dense
-#: 784-pixel rows by a 784x300 CSR matrix took 0.48x the dense BLAS time at
-#: density 0.1 and 0.98x at 0.2 (``benchmarks/compact_predict.py``, 2 cores
-#: shared with other jobs), so 0.15 keeps a margin on the faster side.
-SPARSE_DENSITY = 0.15
+#: fraction of its entries is non-zero. At that density CSR takes about 11%
+#: (float64) to 14% (float32) of the dense bytes; multiplying 2700 dense
+#: 784-pixel rows by a 784x300 CSR matrix took 0.71x the dense BLAS time at
+#: density 0.05 and 1.18x at 0.1 on an idle 2-core machine
+#: (``benchmarks/compact_predict.py``, ``benchmarks/results/compact_predict.txt``),
+#: so CSR is used below the measured break-even of about 0.07.
+SPARSE_DENSITY = 0.07
 
 
 def count_nonzero(W):
