@@ -9,23 +9,32 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._classifier import L1MLPClassifier
-from ._path import lmbda_grid, lmbda_path
+from ._path import lmbda_grid, snapshot, walk
 
 
-def _fold_scores(estimator, X, y, train, test, lmbdas):
-    path = lmbda_path(
-        _safe_indexing(X, train),
-        _safe_indexing(y, train),
-        lmbdas,
-        estimator=estimator,
-        validation_data=(_safe_indexing(X, test), _safe_indexing(y, test)),
+def _fold_scores(estimator, X, y, train, test, lmbdas, warm_max_iter):
+    """Held-out accuracy of each ``lmbda`` along the path fitted on ``train``."""
+    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    scores = np.empty(len(lmbdas))
+    path = walk(
+        estimator, _safe_indexing(X, train), _safe_indexing(y, train), lmbdas, warm_max_iter
     )
-    return [entry.score for entry in path]
+    for i, est, _ in path:
+        scores[i] = est.score(X_test, y_test)
+    return scores
+
+
+def _full_path(estimator, X, y, lmbdas, warm_max_iter):
+    """The models of the path fitted on all the data, in the order of ``lmbdas``."""
+    models = [None] * len(lmbdas)
+    for i, est, _ in walk(estimator, X, y, lmbdas, warm_max_iter):
+        models[i] = snapshot(est, estimator)
+    return models
 
 
 def _delegate(name):
@@ -112,14 +121,18 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         "ratio": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
         "n_jobs": [Integral, None],
+        "warm_max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
     }
 
-    def __init__(self, estimator=None, *, lmbdas=10, ratio=1e-2, cv=None, n_jobs=None):
+    def __init__(
+        self, estimator=None, *, lmbdas=10, ratio=1e-2, cv=None, n_jobs=None, warm_max_iter="auto"
+    ):
         self.estimator = estimator
         self.lmbdas = lmbdas
         self.ratio = ratio
         self.cv = cv
         self.n_jobs = n_jobs
+        self.warm_max_iter = warm_max_iter
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -145,16 +158,22 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         else:
             lmbdas = np.asarray(self.lmbdas, dtype=np.float64).ravel()
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
-        scores = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fold_scores)(estimator, X, y, train, test, lmbdas)
-            for train, test in folds
+        # The path on all the data runs beside the folds' (first: it is the
+        # longest); the final model is its point at the chosen lmbda.
+        results = Parallel(n_jobs=self.n_jobs)(
+            [delayed(_full_path)(estimator, X, y, lmbdas, self.warm_max_iter)]
+            + [
+                delayed(_fold_scores)(estimator, X, y, train, test, lmbdas, self.warm_max_iter)
+                for train, test in folds
+            ]
         )
         self.lmbdas_ = lmbdas
-        self.scores_ = np.asarray(scores)
+        self.scores_ = np.asarray(results[1:])
         mean = self.scores_.mean(axis=0)
         best = np.flatnonzero(mean == mean.max())
-        self.lmbda_ = float(lmbdas[best[np.argmax(lmbdas[best])]])
-        self.best_estimator_ = clone(estimator).set_params(lmbda=self.lmbda_).fit(X, y)
+        best = best[np.argmax(lmbdas[best])]
+        self.lmbda_ = float(lmbdas[best])
+        self.best_estimator_ = results[0][best]
         self.classes_ = self.best_estimator_.classes_
         return self
 

@@ -27,16 +27,29 @@ zero), so the deeper layers only shrink. ``W_0 = 0`` is stationary when
 estimator's initial deeper weights (the point training starts from, same
 ``random_state``); with ``hidden_layer_sizes=()`` it is exactly glmnet's
 value. Above it the whole network collapses to a constant.
+
+**Epochs per point.** The first fit of a path (the smallest ``lmbda``) starts
+from scratch and gets the estimator's ``max_iter`` epochs, like a cold fit.
+Every later fit starts from a trained network one grid step away, and only
+has to prune it and settle the weights that remain: it gets a budget of
+``warm_max_iter`` epochs ('auto': ``max(10, max_iter // 10)``, never more than
+``max_iter``). A budget rather than a stopping rule, because the rule the
+estimators use (the epoch objective improving by less than ``tol`` for
+``n_iter_no_change`` epochs) is rarely met by SGD's noisy objective at a
+constant learning rate, so warm starts would otherwise save nothing; the
+estimator's own rule still ends a warm fit earlier when it is met.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
@@ -176,6 +189,63 @@ class PathEntry:
     model: object = field(default=None, repr=False)
 
 
+def warm_budget(estimator, warm_max_iter="auto"):
+    """Epochs of each warm-started fit of a path (see the module docstring).
+
+    Examples
+    --------
+    >>> from skl1net import L1MLPClassifier
+    >>> from skl1net._path import warm_budget
+    >>> warm_budget(L1MLPClassifier(max_iter=200)), warm_budget(L1MLPClassifier(max_iter=5))
+    (20, 5)
+    """
+    max_iter = estimator.max_iter
+    if warm_max_iter is None:
+        return max_iter
+    if isinstance(warm_max_iter, str) and warm_max_iter == "auto":
+        return min(max_iter, max(10, max_iter // 10))
+    return int(warm_max_iter)
+
+
+def walk(estimator, X, y, lmbdas, warm_max_iter="auto"):
+    """Fit ``lmbdas`` from the smallest up, each fit warm-started from the last.
+
+    Yields ``(i, est, n_iter)``: the index into ``lmbdas``, the estimator
+    fitted with ``lmbdas[i]`` (one object, refitted in place at the next
+    step: copy it to keep it) and the epochs that fit ran. The first fit gets
+    the estimator's ``max_iter`` epochs, the others :func:`warm_budget`'s;
+    the ConvergenceWarning a warm fit raises on using up its budget, by
+    design, is silenced.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from skl1net import L1MLPClassifier
+    >>> from skl1net._path import walk
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
+    >>> [(i, n_iter) for i, est, n_iter in walk(clf, X, y, [1e-2, 1e-3], warm_max_iter=5)]
+    [(1, 30), (0, 5)]
+    """
+    est = clone(estimator).set_params(warm_start=True)
+    budget = warm_budget(estimator, warm_max_iter)
+    for step, i in enumerate(np.argsort(lmbdas, kind="stable")):
+        n_iter = getattr(est, "n_iter_", 0)
+        est.set_params(lmbda=float(lmbdas[i]), max_iter=budget if step else estimator.max_iter)
+        with warnings.catch_warnings():
+            if step:
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(X, y)
+        yield i, est, est.n_iter_ - n_iter
+
+
+def snapshot(est, template):
+    """A copy of the path's current model with the template's ``max_iter`` and ``warm_start``."""
+    model = copy.deepcopy(est)
+    return model.set_params(max_iter=template.max_iter, warm_start=template.warm_start)
+
+
 def objective(est, X, y, sample_weight=None):
     """Penalized objective ``weighted mean loss + lmbda * R(W)`` of a fitted model on data.
 
@@ -210,11 +280,13 @@ def lmbda_path(
     validation_fraction=0.2,
     return_models=False,
     random_state=None,
+    warm_max_iter="auto",
 ):
     """Fit a warm-started sequence of ``lmbda`` values and report each solution.
 
     The fits run from the smallest ``lmbda`` to the largest, each starting
-    from the previous weights (see the module docstring for why upward).
+    from the previous weights (see the module docstring for why upward); the
+    first gets ``max_iter`` epochs, the others ``warm_max_iter``.
 
     Parameters
     ----------
@@ -244,6 +316,10 @@ def lmbda_path(
         Keep a copy of each fitted model in the entries.
     random_state : int, RandomState instance or None, default=None
         Seed of the validation split.
+    warm_max_iter : int, 'auto' or None, default='auto'
+        Epoch budget of every fit after the first (see the module
+        docstring): 'auto' is ``max(10, max_iter // 10)`` capped at
+        ``max_iter``; ``None`` gives them ``max_iter`` too.
 
     Returns
     -------
@@ -276,11 +352,8 @@ def lmbda_path(
     if lmbdas is None:
         lmbdas = lmbda_grid(X, y, estimator, n_lmbdas, ratio)
     lmbdas = np.asarray(lmbdas, dtype=np.float64).ravel()
-    est = clone(estimator).set_params(warm_start=True)
     path = [None] * len(lmbdas)
-    for i in np.argsort(lmbdas, kind="stable"):
-        n_iter = getattr(est, "n_iter_", 0)
-        est.set_params(lmbda=float(lmbdas[i])).fit(X, y)
+    for i, est, n_iter in walk(estimator, X, y, lmbdas, warm_max_iter):
         path[i] = PathEntry(
             lmbda=float(lmbdas[i]),
             score=float(est.score(X_val, y_val)),
@@ -290,8 +363,8 @@ def lmbda_path(
             n_features_selected=est.n_features_selected_,
             support=est.support_,
             n_dead_units=est.n_dead_units_,
-            n_iter=est.n_iter_ - n_iter,
-            model=copy.deepcopy(est) if return_models else None,
+            n_iter=n_iter,
+            model=snapshot(est, estimator) if return_models else None,
         )
     return path
 
