@@ -28,7 +28,9 @@ from skl1net import L1MLPClassifier, lmbda_path
 
 X, y = load_digits(return_X_y=True)
 X = X / 16.0
-warnings.simplefilter("ignore", ConvergenceWarning)  # 30 epochs per lmbda, on purpose
+# 30 epochs for the first (smallest) lmbda, then warm_max_iter="auto" = 10 for
+# each warm-started one: short on purpose.
+warnings.simplefilter("ignore", ConvergenceWarning)
 clf = L1MLPClassifier(hidden_layer_sizes=(64,), max_iter=30, random_state=0)
 path = lmbda_path(X, y, estimator=clf, n_lmbdas=10, random_state=0, return_models=True)
 

@@ -49,15 +49,24 @@ def _delegate(name):
 class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """L1MLPClassifier whose ``lmbda`` is chosen by cross-validation.
 
-    For each fold, :func:`skl1net.lmbda_path` fits the whole grid of
-    ``lmbdas`` on the training part, each fit warm-started from the previous
-    one (from the smallest ``lmbda`` to the largest), and scores every
-    solution on the held-out part; the folds run in parallel through joblib.
-    The ``lmbda`` with the best mean accuracy over the folds (the largest one,
-    i.e. the sparsest model, among ties) is then refitted on all the data, from
-    scratch, as :class:`~sklearn.model_selection.GridSearchCV` would.
-    Warm starts make each fit after the first converge in a fraction of the
-    epochs, which is where the time saved over a grid search comes from.
+    For each fold, the whole grid of ``lmbdas`` is fitted on the training
+    part as one warm-started path (:func:`skl1net.lmbda_path`: from the
+    smallest ``lmbda`` up, the first fit from scratch with ``max_iter``
+    epochs, each later one from the previous solution with ``warm_max_iter``
+    epochs) and every solution is scored on the held-out part only. The
+    ``lmbda`` with the best mean accuracy over the folds (the largest one,
+    i.e. the sparsest model, among ties) is chosen. The same path is run on
+    all the data beside the folds (joblib, ``n_jobs``), and the final model is
+    its point at the chosen ``lmbda``: the very procedure the folds scored,
+    with no refit from scratch after the search.
+
+    Warm-started points need only a fraction of a cold fit's epochs, which is
+    where the time saved over :class:`~sklearn.model_selection.GridSearchCV`
+    comes from. The choice is not always GridSearchCV's: a warm start from a
+    denser network and a cold start reach different solutions of the same
+    non-convex objective, so the two CV curves agree only up to fold noise.
+    For the cold fit GridSearchCV would refit, use
+    ``clone(cv.estimator).set_params(lmbda=cv.lmbda_).fit(X, y)``.
 
     Parameters
     ----------
@@ -75,7 +84,13 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         As in :func:`sklearn.model_selection.check_cv`; ``None`` is 5-fold
         stratified.
     n_jobs : int, default=None
-        Folds fitted in parallel (joblib); ``None`` is 1, -1 all cores.
+        Paths fitted in parallel (joblib: one per fold and one on all the
+        data); ``None`` is 1, -1 all cores.
+    warm_max_iter : int, 'auto' or None, default='auto'
+        Epoch budget of every warm-started fit of a path: 'auto' is
+        ``max(10, max_iter // 10)`` capped at ``max_iter``; ``None`` is
+        ``max_iter`` as well. A warm fit also stops
+        earlier when the estimator's own ``tol`` rule is met.
 
     Attributes
     ----------
@@ -86,7 +101,9 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     scores_ : ndarray of shape (n_folds, n_lmbdas)
         Held-out accuracy of every fold and ``lmbda``.
     best_estimator_ : L1MLPClassifier
-        The model refitted on all the data with ``lmbda_``.
+        The point at ``lmbda_`` of the path fitted on all the data (its
+        ``max_iter`` and ``warm_start`` are the template's; ``n_iter_``
+        counts the epochs of the path up to it).
     classes_ : ndarray of shape (n_classes,)
         Class labels.
     n_features_in_ : int
