@@ -13,12 +13,15 @@ Reported: the mean CV accuracy of every lmbda for both, the chosen lmbdas,
 GridSearchCV's own CV accuracy at our choice and the standard error of its
 best (to judge a different choice against fold noise), test accuracy of the
 final models, epochs run, wall-clock times and their ratio, and the load
-average. With ``--repeats`` the two are timed alternately several times.
+average. With ``--repeats`` the two are timed alternately several times;
+``--cpu-time`` also times one run of each in this process alone (n_jobs=1,
+one BLAS thread) in CPU seconds, which other jobs on the machine disturb far
+less than wall time.
 
 Run from the repository root (2 cores)::
 
     python benchmarks/cv_vs_gridsearch.py [--data digits|cancer|digits28] [--n-jobs 2]
-        [--folds 5] [--n-lmbdas 8] [--ratio 1e-2] [--repeats 3]
+        [--folds 5] [--n-lmbdas 8] [--ratio 1e-2] [--repeats 3] [--cpu-time]
 """
 
 import argparse
@@ -34,6 +37,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _datasets import digits, digits28  # noqa: E402
@@ -72,6 +76,7 @@ def main(argv=None):
     parser.add_argument("--n-lmbdas", type=int, default=8)
     parser.add_argument("--ratio", type=float, default=1e-2)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--cpu-time", action="store_true", help="also time both on one core")
     args = parser.parse_args(argv)
     os.environ["PYTHONWARNINGS"] = "ignore"  # the joblib workers' ConvergenceWarnings
     warnings.simplefilter("ignore")
@@ -106,6 +111,23 @@ def main(argv=None):
         print(
             f"L1MLPClassifierCV {t_ours[-1]:.1f} s, GridSearchCV {t_grid[-1]:.1f} s, "
             f"ratio {t_grid[-1] / t_ours[-1]:.2f} ({before} before, {load_avg()} after)"
+        )
+
+    if args.cpu_time:
+        # CPU seconds of one process (n_jobs=1, one BLAS thread): unlike wall
+        # time, hardly changed by other processes loading the machine.
+        cpu = []
+        with threadpool_limits(limits=1):
+            for search_cv in (
+                L1MLPClassifierCV(base, lmbdas=grid, cv=cv),
+                GridSearchCV(base, {"lmbda": grid}, cv=cv),
+            ):
+                start = time.process_time()
+                search_cv.fit(X_train, y_train)
+                cpu.append(time.process_time() - start)
+        print(
+            f"CPU time, n_jobs=1: L1MLPClassifierCV {cpu[0]:.1f} s, GridSearchCV {cpu[1]:.1f} s, "
+            f"ratio {cpu[1] / cpu[0]:.2f} ({load_avg()} after)"
         )
 
     grid_mean = search.cv_results_["mean_test_score"]
