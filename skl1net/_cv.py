@@ -89,8 +89,8 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     warm_max_iter : int, 'auto' or None, default='auto'
         Epoch budget of every warm-started fit of a path: 'auto' is
         ``max(10, max_iter // 10)`` capped at ``max_iter``; ``None`` is
-        ``max_iter`` as well. A warm fit also stops
-        earlier when the estimator's own ``tol`` rule is met.
+        ``max_iter`` as well. A warm fit also stops earlier when the
+        estimator's own ``tol`` rule is met.
 
     Attributes
     ----------

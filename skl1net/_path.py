@@ -36,7 +36,7 @@ has to prune it and settle the weights that remain: it gets a budget of
 ``max_iter``). A budget rather than a stopping rule, because the rule the
 estimators use (the epoch objective improving by less than ``tol`` for
 ``n_iter_no_change`` epochs) is rarely met by SGD's noisy objective at a
-constant learning rate, so warm starts would otherwise save nothing; the
+constant learning rate, so warm starts would otherwise save little; the
 estimator's own rule still ends a warm fit earlier when it is met.
 """
 
@@ -219,7 +219,6 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto"):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.datasets import load_iris
     >>> from skl1net import L1MLPClassifier
     >>> from skl1net._path import walk
