@@ -5,9 +5,11 @@ knows three things about ``lmbda * R(W)``:
 
 ``value(coefs)``
     The penalty term of the objective, summed over all weight matrices.
-``add_gradient(W, G)``
-    Add ``lmbda * dR(W)`` (a gradient or the book's subgradient) to the loss
-    gradient ``G`` in place. Proximal penalties add nothing here.
+``add_gradient(W, G, work=None, scale=1.0)``
+    Add ``scale * lmbda * dR(W)`` (a gradient or the book's subgradient) to
+    ``G`` in place: the loss gradient, a velocity, or ``W`` itself (with
+    ``scale = -eta`` that is the penalty's part of a plain SGD step, with the
+    derivative taken at the weights before it). Proximal penalties add nothing.
 ``prox(W, step)``
     Replace ``W`` in place by the proximal operator of ``step * lmbda * R``.
     Penalties handled through their gradient leave ``W`` unchanged.
@@ -21,7 +23,8 @@ Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 allocates nothing; each is a fixed, small number of passes over ``W``.
 
 An SGD step with learning rate ``eta`` is then always
-``add_gradient(W, G); W -= eta * G; prox(W, eta)``, which gives the three
+``add_gradient(W, W, scale=-eta); W -= eta * G; prox(W, eta)`` (the same as
+``add_gradient(W, G); W -= eta * G; prox(W, eta)``), which gives the three
 rules of the user guide:
 
 * ``L2``: ``W <- W - eta * (G + lmbda * W)``
@@ -34,6 +37,8 @@ Biases are never passed to a penalty.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+
+from ._blas import axpy
 
 
 def soft_threshold(x, threshold, out=None, work=None):
@@ -107,14 +112,24 @@ def scaled_sign(x, scale, out=None):
     >>> scaled_sign(np.array([-3.0, 0.0, 1e-320, 2.0]), 0.5)
     array([-0.5,  0. ,  0.5,  0.5])
     """
-    info = np.finfo(x.dtype)
-    tiny = info.smallest_subnormal
-    out = np.clip(x, -tiny, tiny, out=out)
-    # 1 / tiny = 2 ** (nmant - minexp) overflows: split it into two powers of
-    # two, as Python floats so that the products stay in x's precision.
-    out *= 2.0 ** (info.maxexp - 1)
-    out *= scale * 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
+    out, factor = _sign_over_power_of_two(x, out)
+    out *= scale * factor
     return out
+
+
+def _sign_over_power_of_two(x, out=None):
+    """``sign(x) / f`` exactly, in two passes, and the power of two ``f`` (a float).
+
+    The first two passes of :func:`scaled_sign`; ``scale * f`` times the
+    result is ``scale * sign(x)`` exactly, so a caller can fold that last
+    multiplication into its own pass (a BLAS ``axpy``).
+    """
+    info = np.finfo(x.dtype)
+    out = np.clip(x, -info.smallest_subnormal, info.smallest_subnormal, out=out)
+    # 1 / smallest_subnormal = 2 ** (nmant - minexp) overflows: split it into
+    # two powers of two, as Python floats so the products stay in x's precision.
+    out *= 2.0 ** (info.maxexp - 1)
+    return out, 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
 
 
 class Penalty:
@@ -137,8 +152,8 @@ class Penalty:
         """Return ``lmbda * sum_l R(W_l)`` over the weight matrices ``coefs``."""
         return 0.0
 
-    def add_gradient(self, W, G, work=None):
-        """Add ``lmbda * dR(W)`` to the loss gradient ``G`` in place.
+    def add_gradient(self, W, G, work=None, scale=1.0):
+        """Add ``scale * lmbda * dR(W)`` to ``G`` in place (``G`` may be ``W`` itself).
 
         ``work``, shaped like ``W``, holds intermediate values if given.
         """
@@ -181,9 +196,13 @@ class L2(Penalty):
     def value(self, coefs):
         return 0.5 * self.lmbda * sum(float(np.vdot(W, W)) for W in coefs)
 
-    def add_gradient(self, W, G, work=None):
-        if self.lmbda:
-            G += np.multiply(W, self.lmbda, out=work)
+    def add_gradient(self, W, G, work=None, scale=1.0):
+        if not self.lmbda:
+            return
+        if G is W:  # one pass: W <- (1 + scale * lmbda) * W
+            W *= 1.0 + scale * self.lmbda
+        else:
+            axpy(G, scale * self.lmbda, W)
 
 
 class L1(Penalty):
@@ -208,9 +227,11 @@ class L1(Penalty):
     def value(self, coefs):
         return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
 
-    def add_gradient(self, W, G, work=None):
+    def add_gradient(self, W, G, work=None, scale=1.0):
         if self.lmbda:
-            G += scaled_sign(W, self.lmbda, out=work)
+            # the sign is taken into work before G (possibly W) changes
+            sign, factor = _sign_over_power_of_two(W, out=work)
+            axpy(G, scale * self.lmbda * factor, sign)
 
 
 class L1Prox(L1):
@@ -233,7 +254,7 @@ class L1Prox(L1):
 
     name = "l1_prox"
 
-    def add_gradient(self, W, G, work=None):
+    def add_gradient(self, W, G, work=None, scale=1.0):
         pass
 
     def prox(self, W, step, work=None):
