@@ -72,11 +72,11 @@ class _MiniBatches:
             # straight into the buffer; "raise" would buffer it again.
             if self.gather:
                 rows = order[start:stop]
-                if sp.issparse(X):
+                if isinstance(X, np.ndarray):
+                    Xb = X.take(rows, axis=0, out=self.x_buf[:m], mode="clip")
+                else:  # sparse
                     Xb = X[rows]
-                else:
-                    Xb = np.take(X, rows, axis=0, out=self.x_buf[:m], mode="clip")
-                Yb = np.take(Y, rows, axis=0, out=self.y_buf[:m], mode="clip")
+                Yb = Y.take(rows, axis=0, out=self.y_buf[:m], mode="clip")
             else:
                 rows = slice(start, stop)
                 Xb, Yb = X[rows], Y[rows]
