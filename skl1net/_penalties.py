@@ -132,6 +132,10 @@ def _sign_over_power_of_two(x, out=None):
     return out, 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
 
 
+def _as_tuple(arrays):
+    return arrays if isinstance(arrays, tuple) else (arrays,)
+
+
 class Penalty:
     """Base class: no penalty at all.
 
@@ -153,9 +157,12 @@ class Penalty:
         return 0.0
 
     def add_gradient(self, W, G, work=None, scale=1.0):
-        """Add ``scale * lmbda * dR(W)`` to ``G`` in place (``G`` may be ``W`` itself).
+        """Add ``scale * lmbda * dR(W)`` to ``G`` in place.
 
-        ``work``, shaped like ``W``, holds intermediate values if given.
+        ``G`` is an array or a tuple of arrays that each get the term, all
+        with the derivative at ``W`` as it was on entry; ``W`` itself may be
+        one of them, the last. ``work``, shaped like ``W``, holds
+        intermediate values if given.
         """
 
     def prox(self, W, step, work=None):
@@ -199,10 +206,11 @@ class L2(Penalty):
     def add_gradient(self, W, G, work=None, scale=1.0):
         if not self.lmbda:
             return
-        if G is W:  # one pass: W <- (1 + scale * lmbda) * W
-            W *= 1.0 + scale * self.lmbda
-        else:
-            axpy(G, scale * self.lmbda, W)
+        for target in _as_tuple(G):
+            if target is W:  # one pass: W <- (1 + scale * lmbda) * W
+                W *= 1.0 + scale * self.lmbda
+            else:
+                axpy(target, scale * self.lmbda, W)
 
 
 class L1(Penalty):
@@ -231,7 +239,8 @@ class L1(Penalty):
         if self.lmbda:
             # the sign is taken into work before G (possibly W) changes
             sign, factor = _sign_over_power_of_two(W, out=work)
-            axpy(G, scale * self.lmbda * factor, sign)
+            for target in _as_tuple(G):
+                axpy(target, scale * self.lmbda * factor, sign)
 
 
 class L1Prox(L1):

@@ -134,16 +134,19 @@ _UNPENALIZED = Penalty(0.0)
             add_gradient(P, -eta, 1.0)
         else:
             V = self._velocity(kind, i, P)
-            if self.nesterov:
-                mu_V_old = np.multiply(V, mu, out=self._buffer(("old", kind, i), P))
-            add_gradient(V, -eta, mu)  # V <- mu * V - eta * (g + lmbda * dR(P))
-            penalty.add_gradient(P, V, work, scale=-eta)
-            if self.nesterov:
-                # P + mu * V_new - eta * (g + ...) = P - mu * V_old + (1 + mu) * V_new
-                P -= mu_V_old
-                axpy(P, 1.0 + mu, V)
-            else:
+            V *= mu
+            if not self.nesterov:
+                penalty.add_gradient(P, V, work, scale=-eta)  # mu * V - eta * lmbda * dR(P)
+                add_gradient(V, -eta, 1.0)  # V_new = ... - eta * g
                 P += V
+            else:
+                # With U = mu * V - eta * lmbda * dR(P) and V_new = U - eta * g:
+                # P + mu * V_new - eta * (g + lmbda * dR(P))
+                #   = (P - eta * lmbda * dR(P)) - U + (1 + mu) * V_new
+                penalty.add_gradient(P, (V, P), work, scale=-eta)
+                P -= V
+                add_gradient(V, -eta, 1.0)
+                axpy(P, 1.0 + mu, V)
         penalty.prox_layer(P, eta / (1.0 - mu), i, work)
 
     def _velocity(self, kind, i, like):

@@ -145,3 +145,22 @@ def test_penalty_step_on_the_weights_themselves(name, dtype):
     G = np.ones_like(W0)
     make_penalty(name, lmbda).add_gradient(W0, G, work, scale=-eta)
     np.testing.assert_allclose(G, 1 - eta * lmbda * dR, **TOL[dtype])
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("name", ["l2", "l1"])
+def test_momentum_with_a_gradient_penalty_follows_the_formula(name, nesterov):
+    # The velocity carries g + lmbda * dR(W), the derivative taken at the
+    # weights before each step; checked against the docstring's rule.
+    eta, mu, lmbda = 0.1, 0.9, 0.2
+    W0 = np.array([[0.5, -0.3, 0.01, 0.0]])
+    grads = [np.array([[0.4, -0.2, 0.05, 0.1]]), np.array([[0.1, 0.3, -0.2, -0.02]])]
+    dR = {"l2": lambda W: W, "l1": np.sign}[name]
+    W, V, Wk = W0.copy(), np.zeros_like(W0), W0.copy()
+    opt = SGD(make_penalty(name, lmbda), eta, momentum=mu, nesterov=nesterov)
+    for g in grads * 2:
+        G = g + lmbda * dR(W)
+        V = mu * V - eta * G
+        W = W + (mu * V - eta * G if nesterov else V)
+        opt.step([Wk], [], [g], [])
+        np.testing.assert_allclose(Wk, W, rtol=1e-13, atol=1e-16)
