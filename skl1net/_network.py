@@ -39,12 +39,12 @@ def _logistic(Z):
 
 
 def _softmax(Z):
-    # Z.max() adds a Python layer that costs as much as the work on a
-    # mini-batch; numpy sums short rows several times slower than a product
-    # with a ones vector does.
+    # ufunc reductions: Z.max() and Z.sum() add a Python layer that costs as
+    # much as the work on a mini-batch (and no BLAS call here: training keeps
+    # to scipy's BLAS, see skl1net._blas)
     Z -= np.maximum.reduce(Z, axis=1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= np.dot(Z, np.ones(Z.shape[1], Z.dtype))[:, None]
+    Z /= np.add.reduce(Z, axis=1, keepdims=True)
     return Z
 
 

@@ -22,6 +22,19 @@ soft-threshold holds still satisfies ``|g| = lmbda`` (or ``g = -lmbda *
 sign(W)``), the optimality condition of the same objective ``mean loss + lmbda
 * sum |W|`` that the other penalties target, whatever the momentum. With
 ``mu = 0`` it is exactly the rule ``W <- sign(V) * max(|V| - eta_t * lmbda, 0)``.
+
+How a step is computed. The loss gradient reaches :meth:`SGD.step_layer` as
+an object that adds ``alpha * G`` into a given array (see
+:mod:`skl1net._blas`): from a mini-batch, that is one GEMM writing straight
+into the weights, so ``G`` is never formed. Without momentum, the penalty
+first moves the weights by ``-eta_t * lmbda * dR(W)`` (a decay factor for
+'l2', the sign for 'l1'), then the GEMM adds ``-eta_t * G``. With momentum,
+``V *= mu``, the penalty adds ``-eta_t * lmbda * dR(W)`` to ``V``, the GEMM
+adds ``-eta_t * G``, and ``W += V``; Nesterov's step is computed as
+``W - eta_t * lmbda * dR(W) - U + (1 + mu) * V_new`` with ``U`` the velocity
+before the GEMM, which equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``.
+In every case the derivative of the penalty is taken at the weights before the
+step, and the results equal the formulas above up to float rounding.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
