@@ -116,6 +116,10 @@ _UNPENALIZED = Penalty(0.0)
         state["_scratch"] = {}
         return state
 
+    def __setstate__(self, state):
+        # (optimizers pickled before the cache became a dict held a list)
+        self.__dict__.update(state, _scratch={})
+
     def step(self, coefs, intercepts, coef_grads, intercept_grads):
         """Take one step in place with the gradients held in arrays (left unchanged)."""
         for i, (W, G) in enumerate(zip(coefs, coef_grads)):
