@@ -112,24 +112,14 @@ def scaled_sign(x, scale, out=None):
     >>> scaled_sign(np.array([-3.0, 0.0, 1e-320, 2.0]), 0.5)
     array([-0.5,  0. ,  0.5,  0.5])
     """
-    out, factor = _sign_over_power_of_two(x, out)
-    out *= scale * factor
-    return out
-
-
-def _sign_over_power_of_two(x, out=None):
-    """``sign(x) / f`` exactly, in two passes, and the power of two ``f`` (a float).
-
-    The first two passes of :func:`scaled_sign`; ``scale * f`` times the
-    result is ``scale * sign(x)`` exactly, so a caller can fold that last
-    multiplication into its own pass (a BLAS ``axpy``).
-    """
     info = np.finfo(x.dtype)
-    out = np.clip(x, -info.smallest_subnormal, info.smallest_subnormal, out=out)
-    # 1 / smallest_subnormal = 2 ** (nmant - minexp) overflows: split it into
-    # two powers of two, as Python floats so the products stay in x's precision.
+    tiny = info.smallest_subnormal
+    out = np.clip(x, -tiny, tiny, out=out)
+    # 1 / tiny = 2 ** (nmant - minexp) overflows: split it into two powers of
+    # two, as Python floats so that the products stay in x's precision.
     out *= 2.0 ** (info.maxexp - 1)
-    return out, 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
+    out *= scale * 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
+    return out
 
 
 def _as_tuple(arrays):
@@ -210,7 +200,7 @@ class L2(Penalty):
             if target is W:  # one pass: W <- (1 + scale * lmbda) * W
                 W *= 1.0 + scale * self.lmbda
             else:
-                axpy(target, scale * self.lmbda, W)
+                axpy(target, scale * self.lmbda, W, work)
 
 
 class L1(Penalty):
@@ -238,9 +228,9 @@ class L1(Penalty):
     def add_gradient(self, W, G, work=None, scale=1.0):
         if self.lmbda:
             # the sign is taken into work before G (possibly W) changes
-            sign, factor = _sign_over_power_of_two(W, out=work)
+            term = scaled_sign(W, scale * self.lmbda, out=work)
             for target in _as_tuple(G):
-                axpy(target, scale * self.lmbda * factor, sign)
+                target += term
 
 
 class L1Prox(L1):

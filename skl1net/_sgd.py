@@ -75,12 +75,6 @@ class SGD:
     Examples
     --------
     >>> import numpy as np
-
-from ._blas import ArrayGradient, axpy
-from ._penalties import Penalty
-
-#: The penalty of the biases: none.
-_UNPENALIZED = Penalty(0.0)
     >>> from skl1net._penalties import L1Prox
     >>> from skl1net._sgd import SGD
     >>> W, b = np.array([[0.3, -0.02]]), np.zeros(2)
@@ -163,7 +157,7 @@ _UNPENALIZED = Penalty(0.0)
                 penalty.add_gradient(P, (V, P), work, scale=-eta)
                 P -= V
                 add_gradient(V, -eta, 1.0)
-                axpy(P, 1.0 + mu, V)
+                axpy(P, 1.0 + mu, V, work)
         penalty.prox_layer(P, eta / (1.0 - mu), i, work)
 
     def _velocity(self, kind, i, like):
