@@ -18,8 +18,10 @@ arrays (for the optimizer's own tests and for callers holding gradients).
 
 OpenBLAS scales ``C`` by a ``beta`` other than 0 or 1 in a pass of its own
 that is slower than numpy's ``C *= beta``; the optimizer therefore applies a
-weight decay with numpy and calls the GEMM with ``beta = 1`` (or ``mu`` for a
-velocity, where no extra pass can be avoided).
+weight decay or a momentum factor with numpy and calls the GEMM with
+``beta = 1``. Level-1 work (``y += alpha * x``, column sums of large
+matrices) stays in numpy: OpenBLAS would run it on several threads, which
+costs more than it saves at these sizes and stalls on a busy machine.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -30,6 +32,8 @@ from scipy.linalg import blas
 _GEMM = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}
 _GEMV = {np.dtype(np.float32): blas.sgemv, np.dtype(np.float64): blas.dgemv}
 _ONES = {}
+#: OpenBLAS runs a GEMV of at least 2304 * 4 entries on several threads.
+_GEMV_SINGLE_THREAD = 9215
 
 
 def _ones(n, dtype):
@@ -64,6 +68,16 @@ def axpy(y, alpha, x, work=None):
         y += alpha * x
     else:
         y += np.multiply(x, alpha, out=work)
+
+
+def _combine(C, alpha, G, beta, work=None):
+    """``C <- beta * C + alpha * G`` in place (``work``: as for :func:`axpy`)."""
+    if beta == 0:
+        np.multiply(G, alpha, out=C)
+        return
+    if beta != 1:
+        C *= beta
+    axpy(C, alpha, G, work)
 
 
 def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
@@ -112,16 +126,14 @@ def add_matmul(C, alpha, A, B, beta=1.0):
         gemm(C, A, B, alpha, beta, True)
         return
     product = np.asarray(A.T @ B)
-    if beta == 0:
-        np.multiply(product, alpha, out=C)
-        return
-    if beta != 1:
-        C *= beta
-    axpy(C, alpha, product, work=product)
+    _combine(C, alpha, product, beta, work=product)
 
 
 def add_column_sums(c, alpha, B, beta=1.0):
-    """``c <- beta * c + alpha * B.sum(axis=0)`` in place (one GEMV with a ones vector).
+    """``c <- beta * c + alpha * B.sum(axis=0)`` in place.
+
+    One GEMV with a ones vector for a small ``B``; a numpy reduction for a
+    large one, which OpenBLAS would run on several threads (see :func:`axpy`).
 
     Examples
     --------
@@ -131,6 +143,10 @@ def add_column_sums(c, alpha, B, beta=1.0):
     >>> add_column_sums(c, 2.0, np.array([[1.0, 2.0], [3.0, 4.0]])); c
     array([ 8., 12.])
     """
+    if B.size > _GEMV_SINGLE_THREAD:
+        sums = np.add.reduce(B, axis=0)
+        _combine(c, alpha, sums, beta, work=sums)
+        return
     # positional arguments (offx, incx, offy, incy, trans, overwrite_y)
     out = _GEMV[c.dtype](alpha, B.T, _ones(B.shape[0], c.dtype), beta, c, 0, 1, 0, 1, 0, 1)
     if out is not c:  # BLAS had to copy: never for the arrays of a fit
@@ -196,19 +212,10 @@ class ArrayGradient:
     def __init__(self, G, g):
         self.G, self.g = G, g
 
-    @staticmethod
-    def _add(C, alpha, G, beta):
-        if beta == 0:
-            np.multiply(G, alpha, out=C)
-            return
-        if beta != 1:
-            C *= beta
-        C += alpha * G
-
     def add_to_weights(self, C, alpha, beta):
         """``C <- beta * C + alpha * G``, in place."""
-        self._add(C, alpha, self.G, beta)
+        _combine(C, alpha, self.G, beta)
 
     def add_to_bias(self, c, alpha, beta):
         """``c <- beta * c + alpha * g``, in place."""
-        self._add(c, alpha, self.g, beta)
+        _combine(c, alpha, self.g, beta)

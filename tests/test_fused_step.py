@@ -164,3 +164,11 @@ def test_momentum_with_a_gradient_penalty_follows_the_formula(name, nesterov):
         W = W + (mu * V - eta * G if nesterov else V)
         opt.step([Wk], [], [g], [])
         np.testing.assert_allclose(Wk, W, rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (200, 60)])
+def test_column_sums_small_by_blas_and_large_by_numpy(shape):
+    B = np.random.default_rng(4).standard_normal(shape)
+    c = np.ones(shape[1])
+    _blas.add_column_sums(c, -0.5, B, beta=2.0)
+    np.testing.assert_allclose(c, 2.0 - 0.5 * B.sum(0), rtol=1e-12)
