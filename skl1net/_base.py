@@ -46,6 +46,8 @@ _DIVERGENCE_FACTOR = 100.0
 class _MiniBatches:
     """Mini-batches of ``(X, Y, sample_weight)`` in a given row order.
 
+    ``Y`` holds the targets: a matrix, or a vector of class indices.
+
     Rows are gathered into buffers allocated once; with ``gather=False`` the
     order is taken to be ``0..n-1`` and each batch is a view (a slice) of the
     data. Sample weights come normalised to sum 1 over the batch, with the
@@ -58,7 +60,7 @@ class _MiniBatches:
         dtype = X.dtype
         if gather and not sp.issparse(X):
             self.x_buf = np.empty((batch_size, X.shape[1]), dtype)
-        self.y_buf = np.empty((batch_size, Y.shape[1]), dtype)
+        self.y_buf = np.empty((batch_size, *Y.shape[1:]), Y.dtype)
         self.sw_buf = np.empty(batch_size, dtype)
 
     def __call__(self, order):
@@ -70,11 +72,11 @@ class _MiniBatches:
             # straight into the buffer; "raise" would buffer it again.
             if self.gather:
                 rows = order[start:stop]
-                if sp.issparse(X):
+                if isinstance(X, np.ndarray):
+                    Xb = X.take(rows, axis=0, out=self.x_buf[:m], mode="clip")
+                else:  # sparse
                     Xb = X[rows]
-                else:
-                    Xb = np.take(X, rows, axis=0, out=self.x_buf[:m], mode="clip")
-                Yb = np.take(Y, rows, axis=0, out=self.y_buf[:m], mode="clip")
+                Yb = Y.take(rows, axis=0, out=self.y_buf[:m], mode="clip")
             else:
                 rows = slice(start, stop)
                 Xb, Yb = X[rows], Y[rows]
@@ -419,7 +421,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         # Rows are gathered into reused buffers; without shuffling or a
         # validation split, batches are plain views of X.
         gather = self.shuffle or early_stopping
-        batches = _MiniBatches(X, Y, sample_weight, batch_size, gather)
+        batches = _MiniBatches(X, ws.encode_targets(Y), sample_weight, batch_size, gather)
         total_weight = n_train if sample_weight is None else float(sample_weight[train_idx].sum())
         if total_weight <= 0:
             raise ValueError("sample_weight is zero for every training sample.")
@@ -428,6 +430,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         optimizer = self._optimizer
 
         start_objective = None  # objective on the first batch, before any step
+        start_penalty = penalty.value(self.coefs_)
         try:
             for _ in range(1 if incremental else self.max_iter):
                 order = train_idx
@@ -435,15 +438,13 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     order = train_idx.copy()
                     rng.shuffle(order)
                 accumulated = 0.0
-                for Xb, Yb, sw, batch_weight in batches(order):
-                    loss = ws.loss_and_gradients(Xb, Yb, self.coefs_, self.intercepts_, sw)
+                for Xb, Tb, sw, batch_weight in batches(order):
+                    # the loss is that of the batch before its step
+                    loss = ws.train_step(Xb, Tb, self.coefs_, self.intercepts_, sw, optimizer)
                     if not math.isfinite(loss):
                         self._diverged(loss)
                     if start_objective is None:
-                        start_objective = loss + penalty.value(self.coefs_)
-                    optimizer.step(
-                        self.coefs_, self.intercepts_, ws.coef_grads, ws.intercept_grads
-                    )
+                        start_objective = loss + start_penalty
                     accumulated += loss * batch_weight
 
                 params = self.coefs_ + self.intercepts_

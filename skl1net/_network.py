@@ -12,9 +12,13 @@ it keeps no state, so it is safe to call from several threads at once.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
+
+from ._blas import ProductGradient, gemm
 
 
 # -- activations, in place ----------------------------------------------------
@@ -35,9 +39,12 @@ def _logistic(Z):
 
 
 def _softmax(Z):
-    Z -= Z.max(axis=1, keepdims=True)
+    # ufunc reductions: Z.max() and Z.sum() add a Python layer that costs as
+    # much as the work on a mini-batch (and no BLAS call here: training keeps
+    # to scipy's BLAS, see skl1net._blas)
+    Z -= np.maximum.reduce(Z, axis=1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    Z /= np.add.reduce(Z, axis=1, keepdims=True)
     return Z
 
 
@@ -110,15 +117,6 @@ def squared_loss(Y, P, out=None):
 LOSSES = {"softmax": log_loss, "logistic": binary_log_loss, "identity": squared_loss}
 
 
-def _dot(A, W, out):
-    """``out[...] = A @ W`` for a dense or sparse ``A``, without a temporary when dense."""
-    if sp.issparse(A):
-        out[...] = A @ W
-    else:
-        np.dot(A, W, out=out)
-    return out
-
-
 def forward(X, coefs, intercepts, activation, out_activation):
     """Output of the network for ``X`` (dense or sparse), in fresh arrays."""
     A = X
@@ -146,7 +144,18 @@ def init_params(layer_units, activation, dtype, rng):
 
 
 class Workspace:
-    """Buffers for one fit: activations, deltas and gradients of a mini-batch.
+    """Buffers for one fit: activations and deltas of a mini-batch.
+
+    :meth:`train_step` runs the forward and backward pass of a batch and hands
+    each layer's gradient to the optimizer as a
+    :class:`~skl1net._blas.ProductGradient`, which adds it straight into the
+    weights (or velocities): no gradient matrix is formed.
+    :meth:`loss_and_gradients` stores the gradients instead.
+
+    Targets come either as the float matrix ``Y`` or, for a softmax output,
+    as the class index of each row (:meth:`encode_targets`): the loss then
+    reads one probability per row and the output delta ``P - Y`` is ``P`` with
+    1 subtracted at those entries.
 
     Parameters
     ----------
@@ -161,75 +170,184 @@ class Workspace:
     """
 
     def __init__(self, layer_units, batch_size, dtype, activation, out_activation):
+        self.layer_units = list(layer_units)
+        self.dtype = np.dtype(dtype)
         self.activation = activation
         self.out_activation = out_activation
         self._act = ACTIVATIONS[activation]
         self._out_act = ACTIVATIONS[out_activation]
         self._deriv = DERIVATIVES[activation]
         self._loss = LOSSES[out_activation]
+        self._eps = np.finfo(dtype).eps
         # activations[i] holds the output of layer i + 1; the last one is
         # reused for the output delta.
         self.activations = [np.empty((batch_size, n), dtype) for n in layer_units[1:]]
         self.deltas = [np.empty((batch_size, n), dtype) for n in layer_units[1:-1]]
-        self.coef_grads = [
-            np.empty((n_in, n_out), dtype)
-            for n_in, n_out in zip(layer_units[:-1], layer_units[1:])
-        ]
-        self.intercept_grads = [np.empty(n, dtype) for n in layer_units[1:]]
         self._loss_work = np.empty((batch_size, layer_units[-1]), dtype)
+        # label targets: flat index of each row's true class in the output
+        self._row_starts = np.arange(batch_size, dtype=np.intp) * layer_units[-1]
+        self._flat_index = np.empty(batch_size, np.intp)
+        self._picked = np.empty((2, batch_size), dtype)
+        self._views = {}
+        self._stored = None
+
+    def _rows(self, n):
+        """Views of the first ``n`` rows of every buffer, made once per batch size."""
+        views = self._views.get(n)
+        if views is None:
+            views = self._views[n] = _BatchViews(
+                [A[:n] for A in self.activations],
+                [D[:n] for D in self.deltas],
+                self._loss_work[:n],
+                self._row_starts[:n],
+                self._flat_index[:n],
+                *self._picked[:, :n],
+            )
+        return views
+
+    def encode_targets(self, Y):
+        """The targets the training step takes: class indices for one-hot ``Y`` and a softmax.
+
+        Any other ``Y`` (a logistic or identity output, rows that are not
+        one-hot) is returned as it is.
+        """
+        if self.out_activation != "softmax" or not len(Y):
+            return Y
+        labels = Y.argmax(axis=1)
+        if not (np.all(Y.sum(axis=1) == 1) and np.all(Y[np.arange(len(Y)), labels] == 1)):
+            return Y
+        return labels.astype(np.intp)
 
     def forward(self, X, coefs, intercepts):
         """Output probabilities of the batch ``X``, in the workspace."""
-        n = X.shape[0]
         A = X
         last = len(coefs) - 1
-        for i, (W, b) in enumerate(zip(coefs, intercepts)):
-            Z = _dot(A, W, self.activations[i][:n])
-            Z += b
+        for i, Z in enumerate(self._rows(X.shape[0]).activations):
+            if isinstance(A, np.ndarray):
+                gemm(Z, A, coefs[i])
+            else:  # sparse X
+                Z[...] = A @ coefs[i]
+            Z += intercepts[i]
             A = (self._out_act if i == last else self._act)(Z)
         return A
 
-    def loss_and_gradients(self, X, Y, coefs, intercepts, sample_weight=None):
-        """Mean loss of a batch, with its gradient left in the workspace.
+    def _output_delta(self, P, T, sample_weight, rows):
+        """Turn ``P`` into the output delta; return the batch's loss and the gradients' scale.
+
+        The delta is ``P - Y``, times the sample weights if any; the scale is
+        then 1, else the ``1 / n`` of the mean, left to the gradients.
+        """
+        if T.ndim == 1:  # class indices, softmax output
+            flat = np.add(T, rows.row_starts, out=rows.flat_index)
+            P_flat = P.reshape(-1)
+            picked = P_flat.take(flat, out=rows.picked, mode="clip")
+            P_flat.put(flat, np.subtract(picked, 1, out=rows.minus_one), mode="clip")  # P - Y
+            # -log P[i, y_i], as the loss of LOSSES['softmax'] (up to its 1 - eps clip)
+            losses = np.log(np.maximum(picked, self._eps, out=picked), out=picked)
+            sign = -1.0
+        else:
+            losses = self._loss(T, P, out=rows.loss_work)
+            sign = 1.0
+            P -= T
+        if sample_weight is None:
+            n = P.shape[0]
+            return sign * float(np.add.reduce(losses)) / n, 1.0 / n
+        P *= sample_weight[:, None]
+        return sign * float(np.dot(losses, sample_weight)), 1.0
+
+    def train_step(self, X, T, coefs, intercepts, sample_weight, optimizer):
+        """Forward and backward pass of a batch, stepping every layer through ``optimizer``.
+
+        Layers are stepped from the last to the first, each right after its
+        weights have back-propagated the delta to the layer below, by
+        ``optimizer.step_layer(i, coefs[i], intercepts[i], gradient)``.
 
         Parameters
         ----------
         X : ndarray or sparse matrix of shape (n, n_features)
-        Y : ndarray of shape (n, n_outputs)
-            Targets: the indicator matrix for a classifier.
-        sample_weight : ndarray of shape (n,), default=None
+        T : ndarray of shape (n, n_outputs) or (n,)
+            Targets: the matrix ``Y``, or class indices (:meth:`encode_targets`).
+        sample_weight : ndarray of shape (n,) or None
             Weights that sum to 1 over the batch; ``None`` means ``1 / n`` each.
+        optimizer : object with a ``step_layer`` method, such as
+            :class:`skl1net._sgd.SGD`.
 
         Returns
         -------
         loss : float
             The (weighted) mean loss of the batch, before the step.
         """
-        n = X.shape[0]
-        P = self.forward(X, coefs, intercepts)
-        losses = self._loss(Y, P, out=self._loss_work[:n])
-        if sample_weight is None:
-            loss = float(losses.mean())
-        else:
-            loss = float(np.dot(losses, sample_weight))
-
-        delta = P  # the output buffer becomes the output delta
-        delta -= Y
-        if sample_weight is None:
-            delta *= 1.0 / n
-        else:
-            delta *= sample_weight[:, None]
-
+        rows = self._rows(X.shape[0])
+        activations, deltas = rows.activations, rows.deltas
+        delta = self.forward(X, coefs, intercepts)  # the output becomes the delta
+        loss, scale = self._output_delta(delta, T, sample_weight, rows)
+        step_layer = optimizer.step_layer
         for i in range(len(coefs) - 1, -1, -1):
-            A_prev = X if i == 0 else self.activations[i - 1][:n]
-            G = self.coef_grads[i]
-            if sp.issparse(A_prev):
-                G[...] = A_prev.T @ delta
-            else:
-                np.dot(A_prev.T, delta, out=G)
-            delta.sum(axis=0, out=self.intercept_grads[i])
-            if i:
-                prev = np.dot(delta, coefs[i].T, out=self.deltas[i - 1][:n])
+            W = coefs[i]
+            A_prev = activations[i - 1] if i else X
+            gradient = ProductGradient(A_prev, delta, scale)
+            if i:  # back-propagate through W before it steps
+                prev = gemm(deltas[i - 1], delta, W, trans_b=True)
                 self._deriv(A_prev, prev)
+            step_layer(i, W, intercepts[i], gradient)
+            if i:
                 delta = prev
         return loss
+
+    @property
+    def coef_grads(self):
+        """Weight gradients stored by the last :meth:`loss_and_gradients`."""
+        return self._stored.coef_grads
+
+    @property
+    def intercept_grads(self):
+        """Bias gradients stored by the last :meth:`loss_and_gradients`."""
+        return self._stored.intercept_grads
+
+    def loss_and_gradients(self, X, Y, coefs, intercepts, sample_weight=None):
+        """Mean loss of a batch, with its gradient left in the workspace.
+
+        The gradients, unpenalized, are left in :attr:`coef_grads` and
+        :attr:`intercept_grads` (arrays allocated on the first call).
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (n, n_features)
+        Y : ndarray of shape (n, n_outputs) or (n,)
+            Targets: the indicator matrix for a classifier, or class indices.
+        sample_weight : ndarray of shape (n,), default=None
+            Weights that sum to 1 over the batch; ``None`` means ``1 / n`` each.
+
+        Returns
+        -------
+        loss : float
+            The (weighted) mean loss of the batch.
+        """
+        if self._stored is None:
+            self._stored = _GradientStore(self.layer_units, self.dtype)
+        return self.train_step(X, Y, coefs, intercepts, sample_weight, self._stored)
+
+
+class _BatchViews(NamedTuple):
+    activations: list
+    deltas: list
+    loss_work: np.ndarray
+    row_starts: np.ndarray
+    flat_index: np.ndarray
+    picked: np.ndarray
+    minus_one: np.ndarray
+
+
+class _GradientStore:
+    """An "optimizer" whose step stores each layer's gradient in arrays."""
+
+    def __init__(self, layer_units, dtype):
+        self.coef_grads = [
+            np.empty((n_in, n_out), dtype)
+            for n_in, n_out in zip(layer_units[:-1], layer_units[1:])
+        ]
+        self.intercept_grads = [np.empty(n, dtype) for n in layer_units[1:]]
+
+    def step_layer(self, i, W, b, gradient):
+        gradient.add_to_weights(self.coef_grads[i], 1.0, 0.0)
+        gradient.add_to_bias(self.intercept_grads[i], 1.0, 0.0)

@@ -5,9 +5,11 @@ knows three things about ``lmbda * R(W)``:
 
 ``value(coefs)``
     The penalty term of the objective, summed over all weight matrices.
-``add_gradient(W, G)``
-    Add ``lmbda * dR(W)`` (a gradient or the book's subgradient) to the loss
-    gradient ``G`` in place. Proximal penalties add nothing here.
+``add_gradient(W, G, work=None, scale=1.0)``
+    Add ``scale * lmbda * dR(W)`` (a gradient or the book's subgradient) to
+    ``G`` in place: the loss gradient, a velocity, or ``W`` itself (with
+    ``scale = -eta`` that is the penalty's part of a plain SGD step, with the
+    derivative taken at the weights before it). Proximal penalties add nothing.
 ``prox(W, step)``
     Replace ``W`` in place by the proximal operator of ``step * lmbda * R``.
     Penalties handled through their gradient leave ``W`` unchanged.
@@ -21,7 +23,8 @@ Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 allocates nothing; each is a fixed, small number of passes over ``W``.
 
 An SGD step with learning rate ``eta`` is then always
-``add_gradient(W, G); W -= eta * G; prox(W, eta)``, which gives the three
+``add_gradient(W, W, scale=-eta); W -= eta * G; prox(W, eta)`` (the same as
+``add_gradient(W, G); W -= eta * G; prox(W, eta)``), which gives the three
 rules of the user guide:
 
 * ``L2``: ``W <- W - eta * (G + lmbda * W)``
@@ -34,6 +37,8 @@ Biases are never passed to a penalty.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+
+from ._blas import axpy
 
 
 def soft_threshold(x, threshold, out=None, work=None):
@@ -117,6 +122,10 @@ def scaled_sign(x, scale, out=None):
     return out
 
 
+def _as_tuple(arrays):
+    return arrays if isinstance(arrays, tuple) else (arrays,)
+
+
 class Penalty:
     """Base class: no penalty at all.
 
@@ -137,10 +146,13 @@ class Penalty:
         """Return ``lmbda * sum_l R(W_l)`` over the weight matrices ``coefs``."""
         return 0.0
 
-    def add_gradient(self, W, G, work=None):
-        """Add ``lmbda * dR(W)`` to the loss gradient ``G`` in place.
+    def add_gradient(self, W, G, work=None, scale=1.0):
+        """Add ``scale * lmbda * dR(W)`` to ``G`` in place.
 
-        ``work``, shaped like ``W``, holds intermediate values if given.
+        ``G`` is an array or a tuple of arrays that each get the term, all
+        with the derivative at ``W`` as it was on entry; ``W`` itself may be
+        one of them, the last. ``work``, shaped like ``W``, holds
+        intermediate values if given.
         """
 
     def prox(self, W, step, work=None):
@@ -181,9 +193,14 @@ class L2(Penalty):
     def value(self, coefs):
         return 0.5 * self.lmbda * sum(float(np.vdot(W, W)) for W in coefs)
 
-    def add_gradient(self, W, G, work=None):
-        if self.lmbda:
-            G += np.multiply(W, self.lmbda, out=work)
+    def add_gradient(self, W, G, work=None, scale=1.0):
+        if not self.lmbda:
+            return
+        for target in _as_tuple(G):
+            if target is W:  # one pass: W <- (1 + scale * lmbda) * W
+                W *= 1.0 + scale * self.lmbda
+            else:
+                axpy(target, scale * self.lmbda, W, work)
 
 
 class L1(Penalty):
@@ -208,9 +225,12 @@ class L1(Penalty):
     def value(self, coefs):
         return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
 
-    def add_gradient(self, W, G, work=None):
+    def add_gradient(self, W, G, work=None, scale=1.0):
         if self.lmbda:
-            G += scaled_sign(W, self.lmbda, out=work)
+            # the sign is taken into work before G (possibly W) changes
+            term = scaled_sign(W, scale * self.lmbda, out=work)
+            for target in _as_tuple(G):
+                target += term
 
 
 class L1Prox(L1):
@@ -233,7 +253,7 @@ class L1Prox(L1):
 
     name = "l1_prox"
 
-    def add_gradient(self, W, G, work=None):
+    def add_gradient(self, W, G, work=None, scale=1.0):
         pass
 
     def prox(self, W, step, work=None):

@@ -22,11 +22,30 @@ soft-threshold holds still satisfies ``|g| = lmbda`` (or ``g = -lmbda *
 sign(W)``), the optimality condition of the same objective ``mean loss + lmbda
 * sum |W|`` that the other penalties target, whatever the momentum. With
 ``mu = 0`` it is exactly the rule ``W <- sign(V) * max(|V| - eta_t * lmbda, 0)``.
+
+How a step is computed. The loss gradient reaches :meth:`SGD.step_layer` as
+an object that adds ``alpha * G`` into a given array (see
+:mod:`skl1net._blas`): from a mini-batch, that is one GEMM writing straight
+into the weights, so ``G`` is never formed. Without momentum, the penalty
+first moves the weights by ``-eta_t * lmbda * dR(W)`` (a decay factor for
+'l2', the sign for 'l1'), then the GEMM adds ``-eta_t * G``. With momentum,
+``V *= mu``, the penalty adds ``-eta_t * lmbda * dR(W)`` to ``V``, the GEMM
+adds ``-eta_t * G``, and ``W += V``; Nesterov's step is computed as
+``W - eta_t * lmbda * dR(W) - U + (1 + mu) * V_new`` with ``U`` the velocity
+before the GEMM, which equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``.
+In every case the derivative of the penalty is taken at the weights before the
+step, and the results equal the formulas above up to float rounding.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+
+from ._blas import ArrayGradient, axpy
+from ._penalties import Penalty
+
+#: The penalty of the biases: none.
+_UNPENALIZED = Penalty(0.0)
 
 
 class SGD:
@@ -83,53 +102,83 @@ class SGD:
         self.nesterov = nesterov
         self.coef_velocities = None
         self.intercept_velocities = None
-        self._scratch = []
+        self._scratch = {}
 
     def __getstate__(self):
         # The scratch arrays are a cache: keep them out of pickles and copies.
         state = self.__dict__.copy()
-        state["_scratch"] = []
+        state["_scratch"] = {}
         return state
 
+    def __setstate__(self, state):
+        # (optimizers pickled before the cache became a dict held a list)
+        self.__dict__.update(state, _scratch={})
+
     def step(self, coefs, intercepts, coef_grads, intercept_grads):
-        """Take one step in place; the gradients are consumed (overwritten)."""
-        if self.momentum and self.coef_velocities is None:
-            self.coef_velocities = [np.zeros_like(W) for W in coefs]
-            self.intercept_velocities = [np.zeros_like(b) for b in intercepts]
-        penalty = self.penalty
-        prox_step = self.eta_t / (1.0 - self.momentum)
+        """Take one step in place with the gradients held in arrays (left unchanged)."""
         for i, (W, G) in enumerate(zip(coefs, coef_grads)):
-            work = self._work(i, W)
-            penalty.add_gradient(W, G, work)
-            self._move(W, G, self.coef_velocities, i)
-            penalty.prox_layer(W, prox_step, i, work)
+            self._update(W, ArrayGradient(G, None).add_to_weights, self.penalty, "W", i)
         for i, (b, g) in enumerate(zip(intercepts, intercept_grads)):
-            self._move(b, g, self.intercept_velocities, i)
+            self._update(b, ArrayGradient(None, g).add_to_bias, _UNPENALIZED, "b", i)
 
-    def _work(self, i, W):
-        """Scratch array like ``W`` for the penalty, allocated once per layer."""
-        scratch = self._scratch
-        if i == len(scratch):
-            scratch.append(np.empty_like(W))
-        elif scratch[i].shape != W.shape or scratch[i].dtype != W.dtype:
-            scratch[i] = np.empty_like(W)
-        return scratch[i]
+    def step_layer(self, i, W, b, grad):
+        """Step layer ``i``'s weights ``W`` and biases ``b`` in place.
 
-    def _move(self, P, G, velocities, i):
-        """``P += -eta_t * G``, through the velocity when there is momentum."""
-        G *= self.eta_t
-        if velocities is None:
-            P -= G
-            return
-        V = velocities[i]
-        V *= self.momentum
-        V -= G
-        if self.nesterov:  # P += mu * V - eta_t * G
-            P -= G
-            np.multiply(V, self.momentum, out=G)
-            P += G
+        ``grad`` (:class:`~skl1net._blas.ProductGradient` or
+        :class:`~skl1net._blas.ArrayGradient`) adds the loss gradient into
+        whichever array the step needs it in, without a copy.
+        """
+        self._update(W, grad.add_to_weights, self.penalty, "W", i)
+        self._update(b, grad.add_to_bias, _UNPENALIZED, "b", i)
+
+    def _update(self, P, add_gradient, penalty, kind, i):
+        """One step of the parameter ``P`` (``kind`` 'W' or 'b' of layer ``i``).
+
+        ``add_gradient(C, alpha, beta)`` does ``C <- beta * C + alpha * g``
+        for the loss gradient ``g``. The penalty's derivative is taken at ``P``
+        before the step, as in the module's rule.
+        """
+        eta, mu = self.eta_t, self.momentum
+        work = None if penalty is _UNPENALIZED else self._buffer((kind, i), P)
+        if not mu:  # P <- P - eta * (lmbda * dR(P) + g)
+            penalty.add_gradient(P, P, work, scale=-eta)
+            add_gradient(P, -eta, 1.0)
         else:
-            P += V
+            V = self._velocity(kind, i, P)
+            V *= mu
+            if not self.nesterov:
+                penalty.add_gradient(P, V, work, scale=-eta)  # mu * V - eta * lmbda * dR(P)
+                add_gradient(V, -eta, 1.0)  # V_new = ... - eta * g
+                P += V
+            else:
+                # With U = mu * V - eta * lmbda * dR(P) and V_new = U - eta * g:
+                # P + mu * V_new - eta * (g + lmbda * dR(P))
+                #   = (P - eta * lmbda * dR(P)) - U + (1 + mu) * V_new
+                penalty.add_gradient(P, (V, P), work, scale=-eta)
+                P -= V
+                add_gradient(V, -eta, 1.0)
+                axpy(P, 1.0 + mu, V, work)
+        penalty.prox_layer(P, eta / (1.0 - mu), i, work)
+
+    def _velocity(self, kind, i, like):
+        """Velocity of parameter ``kind`` ('W' or 'b') of layer ``i``, zero at first."""
+        name = "coef_velocities" if kind == "W" else "intercept_velocities"
+        velocities = getattr(self, name)
+        if velocities is None:
+            velocities = []
+            setattr(self, name, velocities)
+        if i >= len(velocities):  # layers may come in any order
+            velocities.extend([None] * (i + 1 - len(velocities)))
+        if velocities[i] is None:
+            velocities[i] = np.zeros_like(like)
+        return velocities[i]
+
+    def _buffer(self, key, like):
+        """Scratch array like ``like``, allocated once per ``key``."""
+        buffer = self._scratch.get(key)
+        if buffer is None or buffer.shape != like.shape or buffer.dtype != like.dtype:
+            buffer = self._scratch[key] = np.empty_like(like)
+        return buffer
 
     def reconfigure(self, penalty, eta, learning_rate, power_t, momentum, nesterov):
         """Take hyperparameters changed between ``partial_fit`` calls, keeping the state.

@@ -10,15 +10,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "train_speed.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
 def train_speed():
-    spec = importlib.util.spec_from_file_location("train_speed", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("train_speed")
 
 
 def test_mnist_like_data_is_deterministic_and_mnist_shaped(train_speed):
@@ -59,3 +63,13 @@ def test_quick_run_without_torch_prints_well_formed_tables(train_speed, monkeypa
     header = out.splitlines()
     assert sum("system   penalty" in line for line in header) == 2
     assert out.count("GEMM-only time of one epoch") == 2
+
+
+def test_step_profile_accounts_for_every_part(capsys):
+    step_profile = load("step_profile")
+    results = step_profile.main(["--batch", "16", "--penalty", "l1_prox", "--samples", "400"])
+    out = capsys.readouterr().out
+    parts = results[16, "l1_prox"]["parts"]
+    assert len(parts) == 12 and all(t >= 0 for t in parts.values())
+    assert results[16, "l1_prox"]["whole"] > 0
+    assert "GEMM weight gradient + update, layer 1" in out and "whole step (fit)" in out

@@ -65,11 +65,15 @@ def test_divergence_leaves_a_fitted_model_bit_identical(how):
 # -- interruption ----------------------------------------------------------------
 @pytest.fixture
 def interrupt_after(monkeypatch):
-    """Make the ``k``-th SGD step raise KeyboardInterrupt, as Ctrl-C would."""
+    """Make the ``k``-th layer step of SGD raise KeyboardInterrupt, as Ctrl-C would.
+
+    A batch steps its layers one by one (last first), so an interrupt may
+    leave a batch half applied: the model must not keep any of it.
+    """
 
     def arm(k):
         calls = []
-        step = _sgd.SGD.step
+        step = _sgd.SGD.step_layer
 
         def interrupted_step(self, *args):
             calls.append(None)
@@ -77,7 +81,7 @@ def interrupt_after(monkeypatch):
                 raise KeyboardInterrupt
             return step(self, *args)
 
-        monkeypatch.setattr(_sgd.SGD, "step", interrupted_step)
+        monkeypatch.setattr(_sgd.SGD, "step_layer", interrupted_step)
         return calls
 
     return arm
@@ -91,10 +95,11 @@ def small_digits():
 def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after):
     X, y = small_digits()
     params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0)
-    calls = interrupt_after(3 * 2 + 2)  # 3 batches an epoch: stop inside epoch 3
+    # 3 batches of 2 layer steps an epoch: stop halfway through epoch 3's 2nd batch
+    calls = interrupt_after(2 * 6 + 3)
     with pytest.warns(UserWarning, match=r"interrupted.*last completed epoch \(2\)"):
         model = L1MLPClassifier(max_iter=50, **params).fit(X, y)
-    assert len(calls) == 8
+    assert len(calls) == 15
     assert model.n_iter_ == 2 and model.t_ == 2 * len(X)
     assert len(model.loss_curve_) == 2
     assert all_finite(model)

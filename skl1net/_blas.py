@@ -1,0 +1,221 @@
+"""In-place BLAS updates, and the two forms in which a layer's gradient reaches the optimizer.
+
+The training step makes all its dense matrix products through scipy's BLAS
+(:func:`gemm`), never numpy's: numpy and scipy each ship their own OpenBLAS
+with its own pool of threads, and alternating between the two leaves the
+worker threads of one spinning while the other's need the cores.
+
+A mini-batch's loss gradient for the weights of one layer is the product
+``scale * A.T @ delta`` (``A`` the layer's input, ``delta`` the derivative of
+the loss with respect to its pre-activation). The optimizer never needs that
+matrix on its own, only added into the weights or the velocity, so a
+:class:`ProductGradient` hands it over as one GEMM that writes straight into
+the target: ``C <- beta * C + alpha * A.T @ delta``. A C-ordered ``C`` of
+shape ``(n_in, n_out)`` is the Fortran-ordered ``C.T``, which is what BLAS
+updates in place, so no gradient matrix is ever formed or copied.
+:class:`ArrayGradient` is the same interface over gradients already stored in
+arrays (for the optimizer's own tests and for callers holding gradients).
+
+OpenBLAS scales ``C`` by a ``beta`` other than 0 or 1 in a pass of its own
+that is slower than numpy's ``C *= beta``; the optimizer therefore applies a
+weight decay or a momentum factor with numpy and calls the GEMM with
+``beta = 1``. Level-1 work (``y += alpha * x``, column sums of large
+matrices) stays in numpy: OpenBLAS would run it on several threads, which
+costs more than it saves at these sizes and stalls on a busy machine.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+from scipy.linalg import blas
+
+_GEMM = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}
+_GEMV = {np.dtype(np.float32): blas.sgemv, np.dtype(np.float64): blas.dgemv}
+_ONES = {}
+#: OpenBLAS runs a GEMV of at least 2304 * 4 entries on several threads.
+_GEMV_SINGLE_THREAD = 9215
+
+
+def _ones(n, dtype):
+    """A read-only vector of ``n`` ones of ``dtype``, shared between calls."""
+    ones = _ONES.get(dtype)
+    if ones is None or len(ones) < n:
+        ones = np.ones(max(n, 256), dtype)
+        ones.flags.writeable = False
+        _ONES[dtype] = ones
+    return ones[:n]
+
+
+def axpy(y, alpha, x, work=None):
+    """``y += alpha * x`` in place, with numpy: two passes through ``work`` if given.
+
+    Not BLAS's ``axpy``: OpenBLAS runs level-1 calls of more than 10,000
+    entries on several threads, and on a busy machine such a call waits for a
+    descheduled thread (a fit with ``'l1'`` ran a hundred times slower that
+    way). ``work`` is shaped like ``y`` (it may be ``x`` itself); without it a
+    temporary is allocated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import axpy
+    >>> y = np.ones((2, 2))
+    >>> axpy(y, 0.5, np.eye(2)); y
+    array([[1.5, 1. ],
+           [1. , 1.5]])
+    """
+    if work is None:
+        y += alpha * x
+    else:
+        y += np.multiply(x, alpha, out=work)
+
+
+def _combine(C, alpha, G, beta, work=None):
+    """``C <- beta * C + alpha * G`` in place (``work``: as for :func:`axpy`)."""
+    if beta == 0:
+        np.multiply(G, alpha, out=C)
+        return
+    if beta != 1:
+        C *= beta
+    axpy(C, alpha, G, work)
+
+
+def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """``C <- beta * C + alpha * op(A) @ op(B)`` in place; ``op`` transposes when asked.
+
+    All three are C-contiguous arrays of one floating dtype. BLAS works on
+    Fortran-ordered matrices: the C-ordered ``C`` is the Fortran-ordered
+    ``C.T = op(B).T @ op(A).T``, which BLAS writes in place, taking the
+    transposes through its flags, without copies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import gemm
+    >>> A, C = np.array([[1.0, 2.0], [3.0, 4.0]]), np.empty((2, 2))
+    >>> gemm(C, A, A, trans_b=True)
+    array([[ 5., 11.],
+           [11., 25.]])
+    """
+    Ct = C.T
+    # positional arguments: f2py parses keywords slowly
+    out = _GEMM[C.dtype](alpha, B.T, A.T, beta, Ct, trans_b, trans_a, 1)
+    if out is not Ct:  # BLAS had to copy: never for the arrays of a fit
+        Ct[...] = out
+    return C
+
+
+def add_matmul(C, alpha, A, B, beta=1.0):
+    """``C <- beta * C + alpha * A.T @ B`` in place, without forming ``A.T @ B``.
+
+    ``C`` (shape ``(k, n)``), ``B`` (shape ``(m, n)``) and a dense ``A``
+    (shape ``(m, k)``) are C-contiguous arrays of one floating dtype (see
+    :func:`gemm`). ``A`` may also be a scipy sparse matrix; the product is
+    then formed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import add_matmul
+    >>> C = np.ones((2, 2))
+    >>> add_matmul(C, -1.0, np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]])); C
+    array([[ 0., -1.],
+           [-2., -3.]])
+    """
+    if isinstance(A, np.ndarray):
+        gemm(C, A, B, alpha, beta, True)
+        return
+    product = np.asarray(A.T @ B)
+    _combine(C, alpha, product, beta, work=product)
+
+
+def add_column_sums(c, alpha, B, beta=1.0):
+    """``c <- beta * c + alpha * B.sum(axis=0)`` in place.
+
+    One GEMV with a ones vector for a small ``B``; a numpy reduction for a
+    large one, which OpenBLAS would run on several threads (see :func:`axpy`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import add_column_sums
+    >>> c = np.zeros(2)
+    >>> add_column_sums(c, 2.0, np.array([[1.0, 2.0], [3.0, 4.0]])); c
+    array([ 8., 12.])
+    """
+    if B.size > _GEMV_SINGLE_THREAD:
+        sums = np.add.reduce(B, axis=0)
+        _combine(c, alpha, sums, beta, work=sums)
+        return
+    # positional arguments (offx, incx, offy, incy, trans, overwrite_y)
+    out = _GEMV[c.dtype](alpha, B.T, _ones(B.shape[0], c.dtype), beta, c, 0, 1, 0, 1, 0, 1)
+    if out is not c:  # BLAS had to copy: never for the arrays of a fit
+        c[...] = out
+
+
+class ProductGradient:
+    """Gradient of one layer from a batch: ``scale * A.T @ delta`` and ``scale * delta.sum(0)``.
+
+    Neither is formed: :meth:`add_to_weights` and :meth:`add_to_bias` add them,
+    scaled, into a target array in one BLAS call each.
+
+    Parameters
+    ----------
+    A : ndarray or sparse matrix of shape (m, n_in)
+        The layer's input for the batch.
+    delta : ndarray of shape (m, n_out)
+        Derivative of the batch's loss with respect to the layer's
+        pre-activation, up to the factor ``scale``.
+    scale : float
+        Factor of both gradients (``1 / m`` for an unweighted mean).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import ProductGradient
+    >>> grad = ProductGradient(np.ones((2, 1)), np.array([[1.0], [3.0]]), 0.5)
+    >>> W, b = np.zeros((1, 1)), np.ones(1)
+    >>> grad.add_to_weights(W, -1.0, 1.0); grad.add_to_bias(b, -1.0, 1.0); W, b
+    (array([[-2.]]), array([-1.]))
+    """
+
+    __slots__ = ("A", "delta", "scale")
+
+    def __init__(self, A, delta, scale):
+        self.A, self.delta, self.scale = A, delta, scale
+
+    def add_to_weights(self, C, alpha, beta):
+        """``C <- beta * C + alpha * (weight gradient)``, in place."""
+        add_matmul(C, alpha * self.scale, self.A, self.delta, beta)
+
+    def add_to_bias(self, c, alpha, beta):
+        """``c <- beta * c + alpha * (bias gradient)``, in place."""
+        add_column_sums(c, alpha * self.scale, self.delta, beta)
+
+
+class ArrayGradient:
+    """Gradient of one layer held in arrays ``G`` (weights) and ``g`` (bias).
+
+    The same interface as :class:`ProductGradient`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import ArrayGradient
+    >>> W = np.ones((1, 2))
+    >>> ArrayGradient(np.array([[1.0, 2.0]]), None).add_to_weights(W, -0.5, 1.0); W
+    array([[0.5, 0. ]])
+    """
+
+    __slots__ = ("G", "g")
+
+    def __init__(self, G, g):
+        self.G, self.g = G, g
+
+    def add_to_weights(self, C, alpha, beta):
+        """``C <- beta * C + alpha * G``, in place."""
+        _combine(C, alpha, self.G, beta)
+
+    def add_to_bias(self, c, alpha, beta):
+        """``c <- beta * c + alpha * g``, in place."""
+        _combine(c, alpha, self.g, beta)

@@ -1,0 +1,174 @@
+"""The fused training step: BLAS updates in place, same rule as the stored-gradient step.
+
+``Workspace.train_step`` adds each layer's gradient straight into the weights
+(or velocities) with one GEMM; ``SGD.step`` applies gradients held in arrays.
+Both must take exactly the step of the module docstring of ``skl1net._sgd``.
+"""
+
+import numpy as np
+import pytest
+
+from skl1net import L1MLPClassifier
+from skl1net import _blas
+from skl1net._network import Workspace, init_params
+from skl1net._penalties import FixedZeros, make_penalty
+from skl1net._sgd import SGD
+
+DTYPES = [np.float32, np.float64]
+TOL = {np.float32: dict(rtol=2e-5, atol=1e-7), np.float64: dict(rtol=1e-12, atol=1e-15)}
+
+
+def problem(dtype, n=12, units=(7, 5, 4, 3), seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, units[0])).astype(dtype)
+    y = rng.integers(0, units[-1], n)
+    Y = np.eye(units[-1], dtype=dtype)[y]
+    coefs, intercepts = init_params(list(units), "relu", dtype, rng)
+    return X, y, Y, coefs, intercepts
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_blas_calls_write_into_their_target_without_copies(dtype, monkeypatch):
+    # Every GEMM and GEMV of a fit must return the very array it was given
+    # to update: no copy was made.
+    in_place = []
+    for table, target in ((_blas._GEMM, 4), (_blas._GEMV, 4)):
+        blas = table[np.dtype(dtype)]
+
+        def spy(*args, blas=blas, target=target):
+            out = blas(*args)
+            in_place.append(out is args[target])
+            return out
+
+        monkeypatch.setitem(table, np.dtype(dtype), spy)
+    X, y, _, _, _ = problem(dtype, n=40)
+    L1MLPClassifier(
+        (5, 4), penalty="l1", batch_size=8, max_iter=2, momentum=0.9, random_state=0
+    ).fit(X, y)
+    assert len(in_place) > 100 and all(in_place)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gemm_helpers_match_numpy(dtype):
+    rng = np.random.default_rng(1)
+    A, B = rng.standard_normal((6, 4)).astype(dtype), rng.standard_normal((6, 3)).astype(dtype)
+    C0 = rng.standard_normal((4, 3)).astype(dtype)
+    C = C0.copy()
+    _blas.add_matmul(C, -0.5, A, B, beta=0.25)
+    np.testing.assert_allclose(C, 0.25 * C0 - 0.5 * A.T @ B, **TOL[dtype])
+    out = np.empty((6, 6), dtype)
+    assert _blas.gemm(out, A, A, trans_b=True) is out
+    np.testing.assert_allclose(out, A @ A.T, **TOL[dtype])
+    c = np.ones(3, dtype)
+    _blas.add_column_sums(c, 2.0, B, beta=0.5)
+    np.testing.assert_allclose(c, 0.5 + 2 * B.sum(0), **TOL[dtype])
+
+
+def stored_gradient_steps(X, T, coefs, intercepts, optimizer, batches):
+    """Reference: gradients into arrays, then ``SGD.step`` on the arrays."""
+    ws = Workspace([X.shape[1]] + [W.shape[1] for W in coefs], len(X), X.dtype, "relu", "softmax")
+    for rows in batches:
+        ws.loss_and_gradients(X[rows], T[rows], coefs, intercepts)
+        optimizer.step(coefs, intercepts, ws.coef_grads, ws.intercept_grads)
+
+
+def fused_steps(X, T, coefs, intercepts, optimizer, batches):
+    ws = Workspace([X.shape[1]] + [W.shape[1] for W in coefs], len(X), X.dtype, "relu", "softmax")
+    for rows in batches:
+        ws.train_step(X[rows], T[rows], coefs, intercepts, None, optimizer)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.9, False), (0.9, True)])
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox", "group_l1_prox", "fixed_zeros"])
+def test_fused_step_is_the_stored_gradient_step(penalty, momentum, nesterov, dtype):
+    X, y, Y, coefs, intercepts = problem(dtype)
+    batches = [slice(0, 5), slice(5, 12), slice(2, 9)]
+    if penalty == "fixed_zeros":
+        pen = lambda: FixedZeros([np.abs(W) > 0.2 for W in coefs])  # noqa: E731
+    else:
+        pen = lambda: make_penalty(penalty, 0.05)  # noqa: E731
+    params = dict(eta=0.3, momentum=momentum, nesterov=nesterov)
+    ref = [p.copy() for p in coefs], [p.copy() for p in intercepts]
+    stored_gradient_steps(X, Y, *ref, SGD(pen(), **params), batches)
+    fused = [p.copy() for p in coefs], [p.copy() for p in intercepts]
+    fused_steps(X, y.astype(np.intp), *fused, SGD(pen(), **params), batches)
+    for a, b in zip(fused[0] + fused[1], ref[0] + ref[1]):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, **TOL[dtype])
+    if "prox" in penalty or penalty == "fixed_zeros":  # the same exact zeros
+        for a, b in zip(fused[0], ref[0]):
+            np.testing.assert_array_equal(a == 0, b == 0)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_class_index_targets_give_the_indicator_matrix_loss_and_gradients(weighted):
+    X, y, Y, coefs, intercepts = problem(np.float64)
+    sw = np.random.default_rng(3).random(len(X)) if weighted else None
+    sw = None if sw is None else sw / sw.sum()
+    units = [X.shape[1]] + [W.shape[1] for W in coefs]
+    dense, labels = (Workspace(units, len(X), X.dtype, "relu", "softmax") for _ in range(2))
+    assert np.array_equal(labels.encode_targets(Y), y)
+    loss_dense = dense.loss_and_gradients(X, Y, coefs, intercepts, sw)
+    loss_labels = labels.loss_and_gradients(X, labels.encode_targets(Y), coefs, intercepts, sw)
+    assert loss_labels == pytest.approx(loss_dense, rel=1e-12)
+    for a, b in zip(
+        labels.coef_grads + labels.intercept_grads, dense.coef_grads + dense.intercept_grads
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_only_one_hot_softmax_targets_become_class_indices():
+    Y = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    soft = np.array([[0.2, 0.8, 0.0], [1.0, 0.0, 0.0]])
+    ws = Workspace([2, 3, 3], 4, np.float64, "relu", "softmax")
+    assert ws.encode_targets(Y).tolist() == [1, 0]
+    assert ws.encode_targets(soft) is soft
+    logistic = Workspace([2, 3, 3], 4, np.float64, "relu", "logistic")
+    assert logistic.encode_targets(Y) is Y
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["l2", "l1", "l1_prox"])
+def test_penalty_step_on_the_weights_themselves(name, dtype):
+    # add_gradient(W, W, scale=-eta) is the penalty's part of a plain SGD step,
+    # with the derivative taken at the weights before it (sign(0) = 0, and
+    # subnormal weights have a sign too).
+    tiny = np.finfo(dtype).smallest_subnormal
+    W0 = np.array([[0.3, -0.02, 0.0, 5 * tiny, -tiny, 1e-3]], dtype)
+    eta, lmbda = 0.5, 0.1
+    W, work = W0.copy(), np.empty_like(W0)
+    make_penalty(name, lmbda).add_gradient(W, W, work, scale=-eta)
+    dR = {"l2": W0, "l1": np.sign(W0), "l1_prox": 0 * W0}[name]
+    np.testing.assert_allclose(W, W0 - eta * lmbda * dR, **TOL[dtype])
+    G = np.ones_like(W0)
+    make_penalty(name, lmbda).add_gradient(W0, G, work, scale=-eta)
+    np.testing.assert_allclose(G, 1 - eta * lmbda * dR, **TOL[dtype])
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("name", ["l2", "l1"])
+def test_momentum_with_a_gradient_penalty_follows_the_formula(name, nesterov):
+    # The velocity carries g + lmbda * dR(W), the derivative taken at the
+    # weights before each step; checked against the docstring's rule.
+    eta, mu, lmbda = 0.1, 0.9, 0.2
+    W0 = np.array([[0.5, -0.3, 0.01, 0.0]])
+    grads = [np.array([[0.4, -0.2, 0.05, 0.1]]), np.array([[0.1, 0.3, -0.2, -0.02]])]
+    dR = {"l2": lambda W: W, "l1": np.sign}[name]
+    W, V, Wk = W0.copy(), np.zeros_like(W0), W0.copy()
+    opt = SGD(make_penalty(name, lmbda), eta, momentum=mu, nesterov=nesterov)
+    for g in grads * 2:
+        G = g + lmbda * dR(W)
+        V = mu * V - eta * G
+        W = W + (mu * V - eta * G if nesterov else V)
+        opt.step([Wk], [], [g], [])
+        np.testing.assert_allclose(Wk, W, rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (200, 60)])
+def test_column_sums_small_by_blas_and_large_by_numpy(shape):
+    B = np.random.default_rng(4).standard_normal(shape)
+    c = np.ones(shape[1])
+    _blas.add_column_sums(c, -0.5, B, beta=2.0)
+    np.testing.assert_allclose(c, 2.0 - 0.5 * B.sum(0), rtol=1e-12)
