@@ -150,12 +150,13 @@ class PeakMemory:
 
 # -- the systems ------------------------------------------------------------------
 def _estimator_settings(cfg, seed):
-    """Settings shared by skl1net and scikit-learn: plain SGD, no early stop."""
+    """Settings shared by skl1net and scikit-learn: plain SGD at a constant rate, no early stop."""
     return {
         "hidden_layer_sizes": cfg["hidden"],
         "batch_size": cfg["batch"],
         "max_iter": cfg["epochs"],
         "momentum": 0.0,
+        "learning_rate": "constant",
         "tol": 0.0,
         "n_iter_no_change": cfg["epochs"] + 1,
         "random_state": seed,
@@ -181,7 +182,6 @@ def fit_sklearn(X, y, cfg, penalty, seed):
     model = MLPClassifier(
         solver="sgd",
         nesterovs_momentum=False,
-        learning_rate="constant",
         learning_rate_init=cfg["eta"],
         # scikit-learn divides alpha by the batch size; skl1net's lmbda is per sample.
         alpha=cfg["lmbda"] * cfg["batch"],
