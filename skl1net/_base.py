@@ -107,7 +107,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "anneal"})],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
@@ -432,7 +432,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         start_objective = None  # objective on the first batch, before any step
         start_penalty = penalty.value(self.coefs_)
         try:
-            for _ in range(1 if incremental else self.max_iter):
+            for epoch in range(1 if incremental else self.max_iter):
                 order = train_idx
                 if self.shuffle:
                     order = train_idx.copy()
@@ -461,7 +461,9 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
                 self._update_no_improvement_count(validation)
-                optimizer.iteration_ends(self.t_)
+                optimizer.iteration_ends(
+                    self.t_, None if incremental else (epoch + 1) / self.max_iter
+                )
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = "Validation score" if early_stopping else "Training loss"
                     msg = (

@@ -85,11 +85,18 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Mini-batch size; 'auto' is ``min(200, n_samples)``.
     max_iter : int, default=200
         Maximum number of epochs (passes over the training data).
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Schedule of the learning rate ``eta_t``: 'constant' keeps ``eta``;
-        'invscaling' uses ``eta / (t + 1) ** power_t`` with ``t`` the samples
-        seen (updated after each epoch); 'adaptive' divides it by 5 each time
-        ``n_iter_no_change`` epochs fail to improve by ``tol``.
+    learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
+        Schedule of the learning rate ``eta_t``: 'anneal' keeps ``eta`` for
+        the first half of the ``max_iter`` epochs of :meth:`fit`, then
+        decreases it linearly toward 0 (epoch ``k`` of ``n``, counting from
+        0, runs at ``eta * min(1, 2 * (n - k) / n)``); :meth:`partial_fit`
+        has no planned number of epochs and leaves the rate where it is
+        (``eta`` on a new model). 'constant' keeps ``eta``; 'invscaling' uses
+        ``eta / (t + 1) ** power_t`` with ``t`` the samples seen (updated
+        after each epoch); 'adaptive' divides it by 5 each time
+        ``n_iter_no_change`` epochs fail to improve by ``tol``. Constant-step
+        SGD only hovers around the optimum; the annealed second half settles
+        the weights and the sparsity pattern (see :doc:`/sparse_networks`).
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     momentum : float, default=0.9
@@ -123,8 +130,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty, the zero weights held at zero, for
-        ``min(epochs, max(10, ceil(epochs / 4)))`` more epochs with a linearly
-        decreasing learning rate: keeps the sparsity, undoes the shrinkage.
+        ``min(epochs, max(10, ceil(epochs / 4)))`` more epochs with a learning
+        rate decreasing linearly from ``eta / 2``: keeps the sparsity, undoes
+        the shrinkage.
         See :mod:`skl1net._debias`. ``partial_fit`` never debiases.
 
     Attributes
@@ -208,7 +216,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         eta="auto",
         batch_size="auto",
         max_iter=200,
-        learning_rate="constant",
+        learning_rate="anneal",
         power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,

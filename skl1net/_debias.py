@@ -23,12 +23,19 @@ near 10, hence the floor. On digits after 200 epochs, 50 debiasing epochs
 beat 20 by up to 0.7 points. Many more would start to overfit: nothing
 regularizes the debiased weights but the sparsity pattern.
 
-The learning rate starts where the penalized epochs left it (``eta_t``) and
-decreases linearly to ``eta_t / n`` over the ``n`` debiasing epochs, with
-fresh momentum: an annealed finish settles the weights instead of leaving
-them at the noise level of a constant step (with a constant rate, test
-accuracy jumps by about a point from one epoch to the next on that
-benchmark). The debias epochs append to
+The learning rate starts at half the initial one (``ETA_FRACTION * eta``,
+whatever the schedule of the penalized epochs) and decreases linearly to
+``1 / n`` of that over the ``n`` debiasing epochs, with fresh momentum: an
+annealed finish settles the weights instead of leaving them at the noise
+level of a constant step (with a constant rate, test accuracy jumps by about
+a point from one epoch to the next on that benchmark). It does not continue
+from the end of the penalized epochs, because the default
+``learning_rate='anneal'`` ends them near zero; nor does it restart at the
+full ``eta``: after annealing, the pruned network is in a sharper region
+and a step of ``eta`` with fresh momentum throws it out (test accuracy fell
+from 0.93 to 0.49 on the 28x28 digits). On that benchmark, starting at
+``eta / 2`` gave 0.951 at 90 % zeros over three seeds, ``0.3 * eta`` 0.950.
+The debias epochs append to
 ``loss_curve_`` (their objective is the unpenalized loss) and count in
 ``n_iter_``. They use no early stopping and no validation split: with
 ``early_stopping=True`` the best penalized weights are the starting point.
@@ -45,6 +52,9 @@ from ._penalties import FixedZeros
 
 #: Fewest debiasing epochs (unless the penalized phase ran fewer).
 MIN_EPOCHS = 10
+
+#: The debiasing learning rate starts at this fraction of the initial ``eta``.
+ETA_FRACTION = 0.5
 
 
 def n_debias_epochs(n_epochs):
@@ -76,7 +86,7 @@ def refit_support(est, X, Y, sample_weight, y, n_epochs):
     n = n_debias_epochs(n_epochs)
     try:
         for k in range(n):
-            optimizer.eta_t = penalized.eta_t * (1 - k / n)
+            optimizer.eta_t = ETA_FRACTION * penalized.eta * (1 - k / n)
             n_iter = est.n_iter_
             est._train(X, Y, sample_weight, None, y, incremental=True)
             if est.n_iter_ == n_iter:  # interrupted (KeyboardInterrupt): stop here

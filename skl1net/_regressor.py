@@ -59,7 +59,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Mini-batch size; 'auto' is ``min(200, n_samples)``.
     max_iter : int, default=200
         Maximum number of epochs.
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+    learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
         Schedule of the learning rate, as for :class:`~skl1net.L1MLPClassifier`.
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -88,8 +88,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty (zeros held at zero) for
-        ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a linearly
-        decreasing learning rate; see :mod:`skl1net._debias`.
+        ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a learning
+        rate decreasing linearly from ``eta / 2``; see :mod:`skl1net._debias`.
 
     Attributes
     ----------
@@ -164,7 +164,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         eta="auto",
         batch_size="auto",
         max_iter=200,
-        learning_rate="constant",
+        learning_rate="anneal",
         power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,

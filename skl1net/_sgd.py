@@ -60,11 +60,14 @@ class SGD:
         Regularization of the weight matrices (never of the biases).
     eta : float
         Initial learning rate.
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Schedule, as in scikit-learn's ``MLPClassifier``: 'invscaling' sets
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'anneal'}, default='constant'
+        Schedule. As in scikit-learn's ``MLPClassifier``: 'invscaling' sets
         ``eta_t = eta / (t + 1) ** power_t`` after each epoch, with ``t`` the
         samples seen; 'adaptive' divides ``eta_t`` by 5 each time training
-        stops improving.
+        stops improving. 'anneal' keeps ``eta`` for the first half of the
+        epochs of a ``fit`` and then decreases it linearly toward 0: epoch
+        ``k`` of ``n`` (counting from 0) runs at ``eta * min(1, 2 * (n - k) /
+        n)``, the last one at ``2 * eta / n`` (see :meth:`iteration_ends`).
     power_t : float, default=0.5
         Exponent of 'invscaling'.
     momentum : float, default=0.0
@@ -195,10 +198,30 @@ class SGD:
         self.momentum = momentum
         self.nesterov = nesterov
 
-    def iteration_ends(self, time_step):
-        """Update the learning rate at the end of an epoch (``time_step`` = samples seen)."""
+    def iteration_ends(self, time_step, progress=None):
+        """Update the learning rate at the end of an epoch.
+
+        ``time_step`` is the number of samples seen; ``progress`` the fraction
+        of the planned epochs of this ``fit`` done, or None when there is no
+        plan (``partial_fit``). 'anneal' needs the plan: without one, and
+        after the last planned epoch, it leaves ``eta_t`` unchanged.
+
+        Examples
+        --------
+        >>> from skl1net._penalties import L2
+        >>> from skl1net._sgd import SGD
+        >>> opt = SGD(L2(0.0), eta=0.1, learning_rate="anneal")
+        >>> rates = []
+        >>> for k in range(4):  # a fit of 4 epochs
+        ...     rates.append(opt.eta_t)
+        ...     opt.iteration_ends(time_step=100 * (k + 1), progress=(k + 1) / 4)
+        >>> [round(r, 3) for r in rates]
+        [0.1, 0.1, 0.1, 0.05]
+        """
         if self.learning_rate == "invscaling":
             self.eta_t = self.eta / (time_step + 1) ** self.power_t
+        elif self.learning_rate == "anneal" and progress is not None and progress < 1:
+            self.eta_t = self.eta * min(1.0, 2.0 * (1.0 - progress))
 
     def trigger_stopping(self, msg, verbose):
         """Decide whether to stop when training no longer improves.

@@ -126,6 +126,25 @@ def test_debias_keeps_zeros_and_lowers_the_loss(Est, digits):
     assert debiased._optimizer.penalty.lmbda == params["lmbda"]
 
 
+def test_debias_learning_rate_starts_at_half_eta(digits, monkeypatch):
+    """The debiasing epochs run at eta/2 * (1 - k/n), whatever the penalized schedule."""
+    from skl1net import _base
+
+    X_train, _, y_train, _ = digits
+    rates = []
+    train = _base.BaseL1MLP._train
+
+    def recording_train(self, *args, **kwargs):
+        rates.append(self._optimizer.eta_t)
+        return train(self, *args, **kwargs)
+
+    monkeypatch.setattr(_base.BaseL1MLP, "_train", recording_train)
+    L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=1e-2, eta=0.08, max_iter=3, debias=True,
+                    random_state=0).fit(X_train, y_train)
+    # one penalized call (3 epochs), then 3 one-epoch debiasing calls
+    np.testing.assert_allclose(rates, [0.08, 0.04, 0.04 * 2 / 3, 0.04 / 3])
+
+
 # -- compact -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sparse_net(digits):

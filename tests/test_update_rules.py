@@ -156,6 +156,33 @@ def test_invscaling_schedule():
     assert opt.eta_t == pytest.approx(0.05)
 
 
+def test_anneal_schedule_holds_then_decreases_linearly():
+    n, eta = 10, 0.5
+    opt = SGD(L2(0.0), eta, learning_rate="anneal")
+    rates = []
+    for k in range(n):
+        rates.append(opt.eta_t)
+        opt.iteration_ends(100 * (k + 1), progress=(k + 1) / n)
+    np.testing.assert_allclose(rates, [eta * min(1, 2 * (n - k) / n) for k in range(n)])
+    assert rates[-1] == pytest.approx(2 * eta / n)
+    # After the plan, and without one (partial_fit), the rate stays where it is.
+    opt.iteration_ends(2000, progress=None)
+    assert opt.eta_t == pytest.approx(2 * eta / n)
+
+
+def test_fit_anneals_over_max_iter_and_partial_fit_does_not():
+    clf = L1MLPClassifier(hidden_layer_sizes=(3,), eta=0.2, max_iter=4, random_state=0)
+    with pytest.warns(Warning):  # max_iter reached
+        clf.fit(X, y)
+    assert clf.learning_rate == "anneal"  # the default
+    # epochs 0-2 ran at 0.2, the last at 0.2 * 2 / 4, where the rate stays
+    assert clf._optimizer.eta_t == pytest.approx(0.1)
+    stream = L1MLPClassifier(hidden_layer_sizes=(3,), eta=0.2, random_state=0)
+    for _ in range(3):
+        stream.partial_fit(X, y, classes=[0, 1, 2])
+    assert stream._optimizer.eta_t == 0.2
+
+
 def test_adaptive_schedule_divides_by_five():
     opt = SGD(L2(0.0), 0.5, learning_rate="adaptive")
     assert not opt.trigger_stopping("no progress.", verbose=False)
