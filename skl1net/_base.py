@@ -42,6 +42,13 @@ from ._validation import naming
 #: this many times ``1 + `` the objective measured on the first batch of the call.
 _DIVERGENCE_FACTOR = 100.0
 
+#: ``batch_size='auto'`` is ``min(AUTO_BATCH_SIZE, n_samples)``. Smaller than
+#: scikit-learn's 200: at a fixed number of epochs, twice the steps. On 28x28
+#: digit images at MNIST's scale (784-300-100-10, 20 epochs) it gave the dense
+#: network 0.2 to 0.3 points and the sparse ones 0.5 to 1 point more test
+#: accuracy at 90 % zeros than 200 did (docs/sparse_networks.rst, "Batch size").
+AUTO_BATCH_SIZE = 100
+
 
 class _MiniBatches:
     """Mini-batches of ``(X, Y, sample_weight)`` in a given row order.
@@ -377,7 +384,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
-            return min(200, n_samples)
+            return min(AUTO_BATCH_SIZE, n_samples)
         if self.batch_size > n_samples:
             warnings.warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} "

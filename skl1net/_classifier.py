@@ -82,7 +82,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         scikit-learn's raw digits, pixels 0 to 16), where 0.1 would diverge.
         The value used is ``eta_``.
     batch_size : int or 'auto', default='auto'
-        Mini-batch size; 'auto' is ``min(200, n_samples)``.
+        Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
+        MLPs use 200).
     max_iter : int, default=200
         Maximum number of epochs (passes over the training data).
     learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'

@@ -352,7 +352,7 @@ def _training_options():
         help="initial learning rate, or 'auto' (default: auto, see L1MLPClassifier)",
     )
     parent.add_argument(
-        "--batch-size", type=_batch_size, default="auto", help="default: min(200, rows)"
+        "--batch-size", type=_batch_size, default="auto", help="default: min(100, rows)"
     )
     parent.add_argument(
         "--test-size",

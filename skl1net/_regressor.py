@@ -56,7 +56,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         there). On standardized inputs 'auto' is simply 1e-3; on inputs of
         scale ~100 it is about 5e-6. The value used is ``eta_``.
     batch_size : int or 'auto', default='auto'
-        Mini-batch size; 'auto' is ``min(200, n_samples)``.
+        Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
+        MLPs use 200).
     max_iter : int, default=200
         Maximum number of epochs.
     learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
