@@ -178,17 +178,23 @@ def plot(results, path):
     fig, axes = plt.subplots(1, len(results), figsize=(6 * len(results), 4.5), squeeze=False)
     styles = dict(zip(METHODS, ("o--", "o-", "s:", "x--", "x-")))
     for ax, (name, rows) in zip(axes[0], results.items()):
+        # 'l1' has no exact zeros: drawn at the left edge of the sparse models' range
+        left = min(z for m in METHODS[:2] for _, z, _ in averaged(rows, m)) - 0.03
         for method in METHODS:
             pts = sorted((zeros, acc) for _, zeros, acc in averaged(rows, method))
+            label = method
+            if method == "l1":
+                pts = [(left, acc) for _, acc in pts]
+                label = "l1 (no exact zeros; drawn at the left edge)"
             if pts:
-                ax.plot(*zip(*pts), styles[method], label=method)
+                ax.plot(*zip(*pts), styles[method], label=label)
         ref = np.mean([r["accuracy"] for r in rows if r["method"] == "l2 (dense)"])
         ax.axhline(ref, color="k", lw=0.8, label="l2 dense")
         ax.axhline(ref - 0.005, color="k", lw=0.8, ls=":", label="l2 dense - 0.5 pt")
         ax.axvline(0.9, color="grey", lw=0.8, ls=":")
         ax.set(title=name, xlabel="fraction of exactly-zero weights (mean over seeds)",
                ylabel="test accuracy (mean over seeds)",
-               ylim=(max(0.5, ref - 0.25), ref + 0.02))
+               xlim=(left - 0.01, 1.0), ylim=(max(0.5, ref - 0.25), ref + 0.02))
         ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
