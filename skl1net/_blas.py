@@ -29,6 +29,8 @@ costs more than it saves at these sizes and stalls on a busy machine.
 import numpy as np
 from scipy.linalg import blas
 
+from . import _kernels
+
 _GEMM = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}
 _GEMV = {np.dtype(np.float32): blas.sgemv, np.dtype(np.float64): blas.dgemv}
 _ONES = {}
@@ -47,13 +49,14 @@ def _ones(n, dtype):
 
 
 def axpy(y, alpha, x, work=None):
-    """``y += alpha * x`` in place, with numpy: two passes through ``work`` if given.
+    """``y += alpha * x`` in place: one compiled pass, or two numpy passes through ``work``.
 
     Not BLAS's ``axpy``: OpenBLAS runs level-1 calls of more than 10,000
     entries on several threads, and on a busy machine such a call waits for a
     descheduled thread (a fit with ``'l1'`` ran a hundred times slower that
-    way). ``work`` is shaped like ``y`` (it may be ``x`` itself); without it a
-    temporary is allocated.
+    way). The kernel of :mod:`skl1net._kernels` runs in the calling thread.
+    ``work`` is shaped like ``y`` (it may be ``x`` itself); without it the
+    numpy version allocates a temporary.
 
     Examples
     --------
@@ -64,10 +67,7 @@ def axpy(y, alpha, x, work=None):
     array([[1.5, 1. ],
            [1. , 1.5]])
     """
-    if work is None:
-        y += alpha * x
-    else:
-        y += np.multiply(x, alpha, out=work)
+    _kernels.axpy(y, alpha, x, work)
 
 
 def _combine(C, alpha, G, beta, work=None):
