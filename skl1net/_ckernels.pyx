@@ -54,12 +54,22 @@ def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G,
         raise ValueError("the targets must have the size of W")
     if n == 0:
         return
+    # W itself as a target gets a loop of its own: the compiler's run-time
+    # aliasing check would send w == g to its scalar loop
     w, g = &W[0, 0], &G[0, 0]
-    if H is None:
+    h = NULL if H is None else &H[0, 0]
+    if g == w and h == NULL:
+        for i in range(n):
+            w[i] += _sign_times(w[i], t)
+    elif h == NULL:
         for i in range(n):
             g[i] += _sign_times(w[i], t)
+    elif h == w and g != w:
+        for i in range(n):
+            s = _sign_times(w[i], t)
+            g[i] += s
+            w[i] += s
     else:
-        h = &H[0, 0]
         for i in range(n):
             s = _sign_times(w[i], t)
             g[i] += s
