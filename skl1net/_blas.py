@@ -20,8 +20,10 @@ OpenBLAS scales ``C`` by a ``beta`` other than 0 or 1 in a pass of its own
 that is slower than numpy's ``C *= beta``; the optimizer therefore applies a
 weight decay or a momentum factor with numpy and calls the GEMM with
 ``beta = 1``. Level-1 work (``y += alpha * x``, column sums of large
-matrices) stays in numpy: OpenBLAS would run it on several threads, which
+matrices) stays out of BLAS: OpenBLAS would run it on several threads, which
 costs more than it saves at these sizes and stalls on a busy machine.
+``y += alpha * x`` is a kernel of :mod:`skl1net._kernels` (one compiled pass,
+or two numpy passes); a compiled column sum was no faster than the GEMV.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
