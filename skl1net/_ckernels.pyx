@@ -3,12 +3,11 @@
 """Compiled single-pass kernels of the training step (optional).
 
 Each function does in one pass over memory what its numpy version in
-:mod:`skl1net._kernels` does in several, with the same signature and, where
-the arithmetic is the same, the same results bit for bit. Arrays are
-C-contiguous (a ``ValueError`` otherwise) and of one floating dtype, float32
-or float64; the functions work in place and allocate nothing. Do not import
-this module directly: :mod:`skl1net._kernels` selects it, or numpy when it was
-not built.
+:mod:`skl1net._npkernels` does in several, with the same signature and, where
+the arithmetic is the same, the same results bit for bit. The typed loops take
+C-contiguous arrays of one floating dtype, float32 or float64; they work in
+place and allocate nothing. Do not import this module directly:
+:mod:`skl1net._kernels` selects it, or numpy when it was not built.
 
 The loops are written so that the compiler vectorizes them: selections are
 ``if`` statements on a value that the compiler turns into blends, not branches
@@ -42,6 +41,10 @@ cdef inline Py_ssize_t _size(floating[:, ::1] A) noexcept nogil:
     return A.shape[0] * A.shape[1]
 
 
+cdef inline bint _same_shape(floating[:, ::1] A, floating[:, ::1] B) noexcept nogil:
+    return A.shape[0] == B.shape[0] and A.shape[1] == B.shape[1]
+
+
 def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G,
                      floating[:, ::1] H=None):
     cdef Py_ssize_t i, n = _size(W)
@@ -50,8 +53,8 @@ def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G,
     cdef floating *w
     cdef floating *g
     cdef floating *h
-    if _size(G) != n or (H is not None and _size(H) != n):
-        raise ValueError("the targets must have the size of W")
+    if not _same_shape(W, G) or (H is not None and not _same_shape(W, H)):
+        raise ValueError("the targets must have the shape of W")
     if n == 0:
         return
     # W itself as a target gets a loop of its own: the compiler's run-time

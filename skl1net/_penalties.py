@@ -109,7 +109,7 @@ class Penalty:
     def add_gradient(self, W, G, work=None, scale=1.0):
         """Add ``scale * lmbda * dR(W)`` to ``G`` in place.
 
-        ``G`` is an array or a tuple of arrays that each get the term, all
+        ``G`` is an array or a pair of arrays that each get the term, all
         with the derivative at ``W`` as it was on entry; ``W`` itself may be
         one of them, the last. ``work``, shaped like ``W``, holds
         intermediate values if given.
