@@ -28,7 +28,8 @@ from train_speed import make_mnist_like  # noqa: E402
 
 from skl1net import L1MLPClassifier  # noqa: E402
 from skl1net._blas import ProductGradient, gemm  # noqa: E402
-from skl1net._network import ACTIVATIONS, DERIVATIVES, Workspace, init_params  # noqa: E402
+from skl1net import _kernels  # noqa: E402
+from skl1net._network import Workspace, init_params  # noqa: E402
 from skl1net._penalties import make_penalty  # noqa: E402
 from skl1net._sgd import _UNPENALIZED, SGD  # noqa: E402
 
@@ -59,11 +60,11 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
     W0, W1 = coefs
     b0 = intercepts[0]
     ws.forward(Xb, coefs, intercepts)
-    probabilities = P.copy()
+    pre_output = ws._pre_output(Xb, coefs, intercepts).copy()
 
     def output_delta():
-        np.copyto(P, probabilities)
-        ws._output_delta(P, labels, None, ws._rows(batch))
+        np.copyto(P, pre_output)
+        ws._output_delta(P, intercepts[1], labels, None, ws._rows(batch))
 
     def weight_step(i):
         # layer i's update: the penalty, the GEMM that adds -eta * gradient, the prox
@@ -98,12 +99,11 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
     parts = {
         "gather the batch (X rows, labels)": gather,
         "GEMM forward, layer 1": lambda: gemm(H, Xb, W0),
-        "bias + ReLU": lambda: ACTIVATIONS["relu"](np.add(H, b0, out=H)),
+        "bias + ReLU": lambda: ws._bias_act(H, b0),
         "GEMM forward, layer 2": lambda: gemm(out, H, W1),
-        "bias + softmax": lambda: ACTIVATIONS["softmax"](np.add(out, intercepts[1], out=out)),
-        "loss and output delta": output_delta,
+        "bias, softmax, loss and output delta": output_delta,
         "GEMM back-propagated delta": lambda: gemm(D1, P, W1, trans_b=True),
-        "ReLU derivative": lambda: DERIVATIVES["relu"](H, D1),
+        "ReLU derivative": lambda: ws._deriv(H, D1),
         "GEMM weight gradient + update, layer 2": gemm_only_update(1),
         "GEMM weight gradient + update, layer 1": gemm_only_update(0),
         "bias gradients + updates": lambda: (bias_step(0)(), bias_step(1)()),
@@ -150,8 +150,9 @@ def main(argv=None):
     warnings.simplefilter("ignore", ConvergenceWarning)
     X, y, _, _ = make_mnist_like(args.samples, 10)
     X = X.astype(args.dtype)
-    print(f"{args.dtype}, 784-100-10 ReLU, plain SGD, {args.threads} BLAS thread(s); "
-          f"load average {os.getloadavg()[0]:.2f}")
+    kernels = "compiled" if _kernels.COMPILED else "numpy"
+    print(f"{args.dtype}, 784-100-10 ReLU, plain SGD, {args.threads} BLAS thread(s), "
+          f"{kernels} kernels; load average {os.getloadavg()[0]:.2f}")
     results = {}
     with threadpool_limits(args.threads):
         for batch in args.batch:

@@ -20,14 +20,18 @@ OpenBLAS scales ``C`` by a ``beta`` other than 0 or 1 in a pass of its own
 that is slower than numpy's ``C *= beta``; the optimizer therefore applies a
 weight decay or a momentum factor with numpy and calls the GEMM with
 ``beta = 1``. Level-1 work (``y += alpha * x``, column sums of large
-matrices) stays in numpy: OpenBLAS would run it on several threads, which
+matrices) stays out of BLAS: OpenBLAS would run it on several threads, which
 costs more than it saves at these sizes and stalls on a busy machine.
+``y += alpha * x`` is a kernel of :mod:`skl1net._kernels` (one compiled pass,
+or two numpy passes); a compiled column sum was no faster than the GEMV.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
 from scipy.linalg import blas
+
+from . import _kernels
 
 _GEMM = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}
 _GEMV = {np.dtype(np.float32): blas.sgemv, np.dtype(np.float64): blas.dgemv}
@@ -47,13 +51,14 @@ def _ones(n, dtype):
 
 
 def axpy(y, alpha, x, work=None):
-    """``y += alpha * x`` in place, with numpy: two passes through ``work`` if given.
+    """``y += alpha * x`` in place: one compiled pass, or two numpy passes through ``work``.
 
     Not BLAS's ``axpy``: OpenBLAS runs level-1 calls of more than 10,000
     entries on several threads, and on a busy machine such a call waits for a
     descheduled thread (a fit with ``'l1'`` ran a hundred times slower that
-    way). ``work`` is shaped like ``y`` (it may be ``x`` itself); without it a
-    temporary is allocated.
+    way). The kernel of :mod:`skl1net._kernels` runs in the calling thread.
+    ``work`` is shaped like ``y`` (it may be ``x`` itself); without it the
+    numpy version allocates a temporary.
 
     Examples
     --------
@@ -64,10 +69,7 @@ def axpy(y, alpha, x, work=None):
     array([[1.5, 1. ],
            [1. , 1.5]])
     """
-    if work is None:
-        y += alpha * x
-    else:
-        y += np.multiply(x, alpha, out=work)
+    _kernels.axpy(y, alpha, x, work)
 
 
 def _combine(C, alpha, G, beta, work=None):

@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
+from . import _kernels, _npkernels
 from ._blas import ProductGradient, gemm
 
 
@@ -38,14 +39,7 @@ def _logistic(Z):
     return expit(Z, out=Z)
 
 
-def _softmax(Z):
-    # ufunc reductions: Z.max() and Z.sum() add a Python layer that costs as
-    # much as the work on a mini-batch (and no BLAS call here: training keeps
-    # to scipy's BLAS, see skl1net._blas)
-    Z -= np.maximum.reduce(Z, axis=1, keepdims=True)
-    np.exp(Z, out=Z)
-    Z /= np.add.reduce(Z, axis=1, keepdims=True)
-    return Z
+_softmax = _npkernels.softmax
 
 
 #: Hidden and output activations, each ``f(Z)`` overwriting ``Z`` with ``f(Z)``.
@@ -63,11 +57,6 @@ def _identity_derivative(A, delta):
     pass
 
 
-def _relu_derivative(A, delta):
-    # f'(Z) = 1 where Z > 0, i.e. where A > 0, else 0.
-    np.multiply(delta, A > 0, out=delta)
-
-
 def _tanh_derivative(A, delta):
     delta *= 1 - A * A
 
@@ -78,10 +67,33 @@ def _logistic_derivative(A, delta):
 
 DERIVATIVES = {
     "identity": _identity_derivative,
-    "relu": _relu_derivative,
+    "relu": _npkernels.relu_backward,  # f'(Z) = 1 where Z > 0, i.e. where A > 0
     "tanh": _tanh_derivative,
     "logistic": _logistic_derivative,
 }
+
+
+# -- the training step's fused forms: the kernels of skl1net._kernels -----------
+def _bias_relu(Z, b):
+    _kernels.bias_relu(Z, b)
+    return Z
+
+
+def _relu_backward(A, delta):
+    _kernels.relu_backward(A, delta)
+
+
+def _bias_activation(name):
+    """``f(Z, b)``: ``Z <- act(Z + b)`` in place, one kernel for the ReLU."""
+    if name == "relu":
+        return _bias_relu
+    act = ACTIVATIONS[name]
+
+    def bias_activation(Z, b):
+        Z += b
+        return act(Z)
+
+    return bias_activation
 
 
 # -- per-sample losses, from the output probabilities ---------------------------
@@ -174,20 +186,17 @@ class Workspace:
         self.dtype = np.dtype(dtype)
         self.activation = activation
         self.out_activation = out_activation
-        self._act = ACTIVATIONS[activation]
+        self._bias_act = _bias_activation(activation)
         self._out_act = ACTIVATIONS[out_activation]
-        self._deriv = DERIVATIVES[activation]
+        self._deriv = _relu_backward if activation == "relu" else DERIVATIVES[activation]
         self._loss = LOSSES[out_activation]
-        self._eps = np.finfo(dtype).eps
         # activations[i] holds the output of layer i + 1; the last one is
         # reused for the output delta.
         self.activations = [np.empty((batch_size, n), dtype) for n in layer_units[1:]]
         self.deltas = [np.empty((batch_size, n), dtype) for n in layer_units[1:-1]]
         self._loss_work = np.empty((batch_size, layer_units[-1]), dtype)
-        # label targets: flat index of each row's true class in the output
-        self._row_starts = np.arange(batch_size, dtype=np.intp) * layer_units[-1]
-        self._flat_index = np.empty(batch_size, np.intp)
-        self._picked = np.empty((2, batch_size), dtype)
+        # label targets: scratch of the softmax kernel's numpy version
+        self._softmax_work = _kernels.softmax_work(batch_size, layer_units[-1], dtype)
         self._views = {}
         self._stored = None
 
@@ -199,9 +208,7 @@ class Workspace:
                 [A[:n] for A in self.activations],
                 [D[:n] for D in self.deltas],
                 self._loss_work[:n],
-                self._row_starts[:n],
-                self._flat_index[:n],
-                *self._picked[:, :n],
+                tuple(w[:n] for w in self._softmax_work),
             )
         return views
 
@@ -218,8 +225,8 @@ class Workspace:
             return Y
         return labels.astype(np.intp)
 
-    def forward(self, X, coefs, intercepts):
-        """Output probabilities of the batch ``X``, in the workspace."""
+    def _pre_output(self, X, coefs, intercepts):
+        """Run the hidden layers of the batch ``X``; return the output layer's ``X W`` (no bias)."""
         A = X
         last = len(coefs) - 1
         for i, Z in enumerate(self._rows(X.shape[0]).activations):
@@ -227,33 +234,39 @@ class Workspace:
                 gemm(Z, A, coefs[i])
             else:  # sparse X
                 Z[...] = A @ coefs[i]
-            Z += intercepts[i]
-            A = (self._out_act if i == last else self._act)(Z)
-        return A
+            if i == last:
+                return Z
+            A = self._bias_act(Z, intercepts[i])
 
-    def _output_delta(self, P, T, sample_weight, rows):
-        """Turn ``P`` into the output delta; return the batch's loss and the gradients' scale.
+    def forward(self, X, coefs, intercepts):
+        """Output probabilities of the batch ``X``, in the workspace."""
+        Z = self._pre_output(X, coefs, intercepts)
+        Z += intercepts[-1]
+        return self._out_act(Z)
 
-        The delta is ``P - Y``, times the sample weights if any; the scale is
-        then 1, else the ``1 / n`` of the mean, left to the gradients.
+    def _output_delta(self, Z, b, T, sample_weight, rows):
+        """Turn the output's ``Z`` (no bias) into the output delta; return the loss and the gradients' scale.
+
+        The delta is ``P - Y`` for the output ``P = f(Z + b)``, times the
+        sample weights if any; the scale is then 1, else the ``1 / n`` of the
+        mean, left to the gradients.
         """
-        if T.ndim == 1:  # class indices, softmax output
-            flat = np.add(T, rows.row_starts, out=rows.flat_index)
-            P_flat = P.reshape(-1)
-            picked = P_flat.take(flat, out=rows.picked, mode="clip")
-            P_flat.put(flat, np.subtract(picked, 1, out=rows.minus_one), mode="clip")  # P - Y
-            # -log P[i, y_i], as the loss of LOSSES['softmax'] (up to its 1 - eps clip)
-            losses = np.log(np.maximum(picked, self._eps, out=picked), out=picked)
-            sign = -1.0
+        if T.ndim == 1:  # class indices, softmax output: one kernel
+            total = _kernels.softmax_cross_entropy(Z, b, T, sample_weight, rows.softmax_work)
         else:
+            Z += b
+            P = self._out_act(Z)
             losses = self._loss(T, P, out=rows.loss_work)
-            sign = 1.0
             P -= T
+            if sample_weight is None:
+                total = float(np.add.reduce(losses))
+            else:
+                P *= sample_weight[:, None]
+                total = float(np.dot(losses, sample_weight))
         if sample_weight is None:
-            n = P.shape[0]
-            return sign * float(np.add.reduce(losses)) / n, 1.0 / n
-        P *= sample_weight[:, None]
-        return sign * float(np.dot(losses, sample_weight)), 1.0
+            n = Z.shape[0]
+            return total / n, 1.0 / n
+        return total, 1.0
 
     def train_step(self, X, T, coefs, intercepts, sample_weight, optimizer):
         """Forward and backward pass of a batch, stepping every layer through ``optimizer``.
@@ -279,8 +292,8 @@ class Workspace:
         """
         rows = self._rows(X.shape[0])
         activations, deltas = rows.activations, rows.deltas
-        delta = self.forward(X, coefs, intercepts)  # the output becomes the delta
-        loss, scale = self._output_delta(delta, T, sample_weight, rows)
+        delta = self._pre_output(X, coefs, intercepts)  # the output becomes the delta
+        loss, scale = self._output_delta(delta, intercepts[-1], T, sample_weight, rows)
         step_layer = optimizer.step_layer
         for i in range(len(coefs) - 1, -1, -1):
             W = coefs[i]
@@ -332,10 +345,7 @@ class _BatchViews(NamedTuple):
     activations: list
     deltas: list
     loss_work: np.ndarray
-    row_starts: np.ndarray
-    flat_index: np.ndarray
-    picked: np.ndarray
-    minus_one: np.ndarray
+    softmax_work: tuple
 
 
 class _GradientStore:

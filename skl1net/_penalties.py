@@ -20,7 +20,9 @@ knows three things about ``lmbda * R(W)``:
 
 Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 ``W`` for their intermediate values, so that the optimizer's hot loop
-allocates nothing; each is a fixed, small number of passes over ``W``.
+allocates nothing. The element-wise work is done by the kernels of
+:mod:`skl1net._kernels`: one pass over ``W`` when compiled, a fixed, small
+number of numpy passes otherwise.
 
 An SGD step with learning rate ``eta`` is then always
 ``add_gradient(W, W, scale=-eta); W -= eta * G; prox(W, eta)`` (the same as
@@ -38,7 +40,7 @@ Biases are never passed to a penalty.
 
 import numpy as np
 
-from ._blas import axpy
+from . import _kernels, _npkernels
 
 
 def soft_threshold(x, threshold, out=None, work=None):
@@ -74,51 +76,9 @@ def soft_threshold(x, threshold, out=None, work=None):
         out = np.array(x, copy=True)
     elif out is not x:
         out[...] = x
-    # x - clip(x, -t, t) equals sign(x) * max(|x| - t, 0) for every x; done
-    # as two passes with one temporary, without sign/abs/maximum arrays.
-    out -= np.clip(out, -threshold, threshold, out=work)
-    return out
-
-
-def scaled_sign(x, scale, out=None):
-    """``scale * sign(x)``, exactly, in three fast passes.
-
-    ``np.sign`` is several times slower than ``np.clip`` and ``np.multiply``.
-    Clipping to the smallest subnormal number ``d`` maps every non-zero ``x``
-    to ``+-d`` (zeros and NaNs stay as they are); two exact power-of-two
-    multiplications then turn ``+-d`` into ``+-scale``, without overflow for any
-    ``1e-30 < |scale| < 2 ** 100``. The result equals ``scale * np.sign(x)``
-    for finite and infinite ``x`` alike (a zero keeps its sign bit, which
-    ``np.sign`` drops; the two zeros compare equal).
-
-    Parameters
-    ----------
-    x : ndarray of floating dtype
-        Values whose sign is taken.
-    scale : float
-        Factor of the sign.
-    out : ndarray, default=None
-        Where to write the result (may be ``x``).
-
-    Returns
-    -------
-    out : ndarray
-        ``scale * sign(x)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skl1net._penalties import scaled_sign
-    >>> scaled_sign(np.array([-3.0, 0.0, 1e-320, 2.0]), 0.5)
-    array([-0.5,  0. ,  0.5,  0.5])
-    """
-    info = np.finfo(x.dtype)
-    tiny = info.smallest_subnormal
-    out = np.clip(x, -tiny, tiny, out=out)
-    # 1 / tiny = 2 ** (nmant - minexp) overflows: split it into two powers of
-    # two, as Python floats so that the products stay in x's precision.
-    out *= 2.0 ** (info.maxexp - 1)
-    out *= scale * 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
+    # any shape and layout: numpy's version (the training step's prox takes
+    # the kernel of skl1net._kernels)
+    _npkernels.soft_threshold_inplace(out, threshold, work)
     return out
 
 
@@ -149,7 +109,7 @@ class Penalty:
     def add_gradient(self, W, G, work=None, scale=1.0):
         """Add ``scale * lmbda * dR(W)`` to ``G`` in place.
 
-        ``G`` is an array or a tuple of arrays that each get the term, all
+        ``G`` is an array or a pair of arrays that each get the term, all
         with the derivative at ``W`` as it was on entry; ``W`` itself may be
         one of them, the last. ``work``, shaped like ``W``, holds
         intermediate values if given.
@@ -200,7 +160,7 @@ class L2(Penalty):
             if target is W:  # one pass: W <- (1 + scale * lmbda) * W
                 W *= 1.0 + scale * self.lmbda
             else:
-                axpy(target, scale * self.lmbda, W, work)
+                _kernels.axpy(target, scale * self.lmbda, W, work)
 
 
 class L1(Penalty):
@@ -226,11 +186,8 @@ class L1(Penalty):
         return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
 
     def add_gradient(self, W, G, work=None, scale=1.0):
-        if self.lmbda:
-            # the sign is taken into work before G (possibly W) changes
-            term = scaled_sign(W, scale * self.lmbda, out=work)
-            for target in _as_tuple(G):
-                target += term
+        if self.lmbda:  # one pass: the sign is read before G (possibly W) changes
+            _kernels.add_scaled_sign(W, scale * self.lmbda, *_as_tuple(G), work=work)
 
 
 class L1Prox(L1):
@@ -258,7 +215,7 @@ class L1Prox(L1):
 
     def prox(self, W, step, work=None):
         if self.lmbda:
-            soft_threshold(W, step * self.lmbda, out=W, work=work)
+            _kernels.soft_threshold_inplace(W, step * self.lmbda, work)
 
 
 def group_soft_threshold(W, threshold):

@@ -70,6 +70,6 @@ def test_step_profile_accounts_for_every_part(capsys):
     results = step_profile.main(["--batch", "16", "--penalty", "l1_prox", "--samples", "400"])
     out = capsys.readouterr().out
     parts = results[16, "l1_prox"]["parts"]
-    assert len(parts) == 12 and all(t >= 0 for t in parts.values())
+    assert len(parts) == 11 and all(t >= 0 for t in parts.values())
     assert results[16, "l1_prox"]["whole"] > 0
     assert "GEMM weight gradient + update, layer 1" in out and "whole step (fit)" in out

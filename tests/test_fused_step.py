@@ -14,6 +14,9 @@ from skl1net._network import Workspace, init_params
 from skl1net._penalties import FixedZeros, make_penalty
 from skl1net._sgd import SGD
 
+# every test twice: with the compiled kernels and with their numpy versions
+pytestmark = pytest.mark.usefixtures("kernel_impl")
+
 DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=2e-5, atol=1e-7), np.float64: dict(rtol=1e-12, atol=1e-15)}
 

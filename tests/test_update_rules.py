@@ -12,6 +12,9 @@ from skl1net import L1MLPClassifier
 from skl1net._penalties import L1Prox, L2
 from skl1net._sgd import SGD
 
+# every test twice: with the compiled kernels and with their numpy versions
+pytestmark = pytest.mark.usefixtures("kernel_impl")
+
 X = np.array([[0.5, -1.0], [1.5, 0.3], [-0.7, 0.8], [0.1, 0.1]])
 y = np.array([0, 1, 2, 1])
 W1 = np.array([[0.2, -0.3, 0.0], [0.05, 0.4, -0.1]])

@@ -1,0 +1,218 @@
+"""The kernels of the training step in numpy: the fallback of :mod:`skl1net._kernels`.
+
+Same names and signatures as the compiled module ``skl1net._ckernels``; each
+function works in place, in a few numpy passes over the data, and allocates
+nothing when given its ``work`` buffers. Do not call these directly from the
+training code: :mod:`skl1net._kernels` selects them or their compiled twins.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+
+_EPS = {np.dtype(t): np.finfo(t).eps for t in (np.float32, np.float64)}
+
+
+def scaled_sign(x, scale, out=None):
+    """``scale * sign(x)``, exactly, in three fast passes.
+
+    ``np.sign`` is several times slower than ``np.clip`` and ``np.multiply``.
+    Clipping to the smallest subnormal number ``d`` maps every non-zero ``x``
+    to ``+-d`` (zeros and NaNs stay as they are); two exact power-of-two
+    multiplications then turn ``+-d`` into ``+-scale``, without overflow for any
+    ``1e-30 < |scale| < 2 ** 100``. The result equals ``scale * np.sign(x)``
+    for finite and infinite ``x`` alike (a zero keeps its sign bit, which
+    ``np.sign`` drops; the two zeros compare equal).
+
+    Parameters
+    ----------
+    x : ndarray of floating dtype
+        Values whose sign is taken.
+    scale : float
+        Factor of the sign.
+    out : ndarray, default=None
+        Where to write the result (may be ``x``).
+
+    Returns
+    -------
+    out : ndarray
+        ``scale * sign(x)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import scaled_sign
+    >>> scaled_sign(np.array([-3.0, 0.0, 1e-320, 2.0]), 0.5)
+    array([-0.5,  0. ,  0.5,  0.5])
+    """
+    info = np.finfo(x.dtype)
+    tiny = info.smallest_subnormal
+    out = np.clip(x, -tiny, tiny, out=out)
+    # 1 / tiny = 2 ** (nmant - minexp) overflows: split it into two powers of
+    # two, as Python floats so that the products stay in x's precision.
+    out *= 2.0 ** (info.maxexp - 1)
+    out *= scale * 2.0 ** (info.nmant - info.minexp + 1 - info.maxexp)
+    return out
+
+
+def softmax(Z):
+    """Row-wise softmax of ``Z``, in place.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import softmax
+    >>> softmax(np.log(np.array([[1.0, 3.0]])))
+    array([[0.25, 0.75]])
+    """
+    # ufunc reductions: Z.max() and Z.sum() add a Python layer that costs as
+    # much as the work on a mini-batch (and no BLAS call here: training keeps
+    # to scipy's BLAS, see skl1net._blas)
+    Z -= np.maximum.reduce(Z, axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= np.add.reduce(Z, axis=1, keepdims=True)
+    return Z
+
+
+def add_scaled_sign(W, scale, G, H=None, work=None):
+    """``G += scale * sign(W)`` and, if given, ``H += scale * sign(W)``, in place.
+
+    The sign (``sign(0) = 0``) is taken at ``W`` as it is on entry; ``W`` may
+    be ``G`` or ``H``. ``work``, shaped like ``W``, holds the term if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import add_scaled_sign
+    >>> W = np.array([[2.0, 0.0, -1.0]]); V = np.zeros_like(W)
+    >>> add_scaled_sign(W, -0.5, V, W); W, V
+    (array([[ 1.5,  0. , -0.5]]), array([[-0.5,  0. ,  0.5]]))
+    """
+    term = scaled_sign(W, scale, out=work)
+    G += term
+    if H is not None:
+        H += term
+
+
+def soft_threshold_inplace(W, threshold, work=None):
+    """``W <- sign(W) * max(|W| - threshold, 0)`` in place, as ``W -= clip(W, -t, t)``.
+
+    ``x - clip(x, -t, t)`` equals the soft-threshold for every ``x``: two
+    passes with one temporary (``work`` if given), without sign, abs or
+    maximum arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import soft_threshold_inplace
+    >>> W = np.array([[-2.0, -0.5, 0.0, 0.3, 1.5]])
+    >>> soft_threshold_inplace(W, 1.0); W
+    array([[-1. ,  0. ,  0. ,  0. ,  0.5]])
+    """
+    W -= np.clip(W, -threshold, threshold, out=work)
+
+
+def axpy(y, alpha, x, work=None):
+    """``y += alpha * x`` in place: two passes through ``work`` if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import axpy
+    >>> y = np.ones(2); axpy(y, 0.5, np.array([2.0, 4.0])); y
+    array([2., 3.])
+    """
+    if work is None:
+        y += alpha * x
+    else:
+        y += np.multiply(x, alpha, out=work)
+
+
+def bias_relu(Z, b):
+    """``Z <- max(Z + b, 0)`` in place, ``b`` added to every row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import bias_relu
+    >>> Z = np.array([[1.0, -2.0]]); bias_relu(Z, np.array([0.5, 1.0])); Z
+    array([[1.5, 0. ]])
+    """
+    Z += b
+    np.maximum(Z, 0, out=Z)
+
+
+def relu_backward(A, delta):
+    """``delta *= (A > 0)`` in place: the ReLU's derivative, given its output ``A``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import relu_backward
+    >>> D = np.array([[3.0, 4.0]]); relu_backward(np.array([[0.0, 2.0]]), D); D
+    array([[0., 4.]])
+    """
+    np.multiply(delta, A > 0, out=delta)
+
+
+def softmax_work(n, n_classes, dtype):
+    """Buffers for :func:`softmax_cross_entropy` on ``n`` rows.
+
+    A tuple of arrays ``(row_starts, flat_index, picked, minus_one)`` whose
+    first ``m`` entries (``tuple(a[:m] for a in work)``) serve a batch of ``m``
+    rows.
+    """
+    return (
+        np.arange(n, dtype=np.intp) * n_classes,
+        np.empty(n, np.intp),
+        np.empty(n, dtype),
+        np.empty(n, dtype),
+    )
+
+
+def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):
+    """Softmax output, cross-entropy and output delta of a batch, in place.
+
+    ``Z`` holds the output layer's pre-activation without its bias ``b``, and
+    ``labels`` the class index of each row. ``Z`` becomes the delta
+    ``(P - Y) * w`` with ``P = softmax(Z + b)``, ``Y`` the one-hot labels and
+    ``w`` the row's sample weight (1 without weights).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n, n_classes)
+    b : ndarray of shape (n_classes,)
+    labels : ndarray of shape (n,) and dtype intp
+    sample_weight : ndarray of shape (n,), default=None
+    work : tuple of ndarray, default=None
+        :func:`softmax_work` for ``n`` rows; allocated when omitted.
+
+    Returns
+    -------
+    loss : float
+        ``sum_i w_i * -log(max(P[i, labels[i]], eps))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import softmax_cross_entropy
+    >>> Z = np.zeros((1, 2))
+    >>> loss = softmax_cross_entropy(Z, np.zeros(2), np.array([1]))
+    >>> round(loss, 4), Z
+    (0.6931, array([[ 0.5, -0.5]]))
+    """
+    if work is None:
+        work = softmax_work(*Z.shape, Z.dtype)
+    row_starts, flat_index, picked, minus_one = work
+    Z += b
+    P = softmax(Z)
+    flat = np.add(labels, row_starts, out=flat_index)
+    P_flat = P.reshape(-1)
+    picked = P_flat.take(flat, out=picked, mode="clip")
+    P_flat.put(flat, np.subtract(picked, 1, out=minus_one), mode="clip")  # P - Y
+    # log P[i, y_i], as the loss of LOSSES['softmax'] (up to its 1 - eps clip)
+    losses = np.log(np.maximum(picked, _EPS[Z.dtype], out=picked), out=picked)
+    if sample_weight is None:
+        return -float(np.add.reduce(losses))
+    P *= sample_weight[:, None]
+    return -float(np.dot(losses, sample_weight))

@@ -1,0 +1,210 @@
+"""The compiled kernels equal their numpy versions, and the facade picks one of them.
+
+Where the arithmetic is the same (signs, the soft-threshold, ReLU and its
+derivative) the two must agree bit for bit; the softmax and the loss go
+through different exp/log implementations and agree to rounding.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from skl1net import L1MLPClassifier, _kernels, _npkernels
+
+DTYPES = [np.float32, np.float64]
+CLOSE = {np.float32: dict(rtol=1e-5, atol=1e-7), np.float64: dict(rtol=1e-12, atol=1e-15)}
+ROOT = Path(__file__).resolve().parents[1]
+
+compiled_only = pytest.mark.skipif(not _kernels.COMPILED, reason="compiled kernels not built")
+
+
+def edge_weights(dtype, t=0.25, shape=(5, 7), seed=0):
+    """Random weights plus exact zeros, -0.0, subnormals and values at +-t."""
+    rng = np.random.default_rng(seed)
+    W = rng.normal(scale=0.5, size=shape).astype(dtype)
+    tiny = np.finfo(dtype).smallest_subnormal
+    flat = W.reshape(-1)
+    flat[:10] = [0.0, -0.0, tiny, -tiny, t, -t, np.nextafter(dtype(t), dtype(0)), 5 * tiny, 1e30, -1e30]
+    return W
+
+
+def both(name, *args):
+    """Run kernel ``name`` compiled, then in numpy, on copies of ``args``.
+
+    Returns ``(arrays, result)`` of each run, ``arrays`` the copies of the
+    array arguments after the call.
+    """
+    runs = []
+    for module in (_kernels.compiled, _npkernels):
+        copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        result = getattr(module, name)(*copies)
+        runs.append(([c for c in copies if isinstance(c, np.ndarray)], result))
+    return runs
+
+
+def test_compiled_kernels_are_built_when_required():
+    # CI sets SKL1NET_REQUIRE_COMPILED=1 (.ci/run): there the build must have compiled them
+    if os.environ.get("SKL1NET_REQUIRE_COMPILED", "") not in ("", "0"):
+        assert _kernels.COMPILED, "skl1net._ckernels was not built"
+
+
+def test_facade_offers_every_kernel_of_both_implementations():
+    for name in _kernels.NAMES:
+        assert callable(getattr(_npkernels, name))
+        if _kernels.COMPILED:
+            assert getattr(_kernels, name) is getattr(_kernels.compiled, name)
+        else:
+            assert getattr(_kernels, name) is getattr(_npkernels, name)
+
+
+def test_environment_variable_selects_numpy():
+    env = dict(os.environ, SKL1NET_NO_COMPILED="1")
+    code = "import skl1net._kernels as k; print(k.COMPILED, k.axpy.__module__)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "skl1net._npkernels"]
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("targets", ["G", "W", "G, W"])
+def test_add_scaled_sign_is_exactly_numpy(dtype, targets):
+    W = edge_weights(dtype)
+    G = np.random.default_rng(1).normal(size=W.shape).astype(dtype)
+    work = np.empty_like(W)
+    for module in (_kernels.compiled, _npkernels):
+        Wc, Gc = W.copy(), G.copy()
+        args = {"G": (Gc,), "W": (Wc,), "G, W": (Gc, Wc)}[targets]
+        module.add_scaled_sign(Wc, -0.3, *args, work=work)
+        if module is _npkernels:
+            np.testing.assert_array_equal(Wc, W_compiled)
+            np.testing.assert_array_equal(Gc, G_compiled)
+        else:
+            W_compiled, G_compiled = Wc, Gc
+    # and both are the formula, sign(0) = 0 (for either zero)
+    expected = (G if targets != "W" else W) + dtype(-0.3) * np.sign(W)
+    np.testing.assert_array_equal(G_compiled if targets != "W" else W_compiled, expected)
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("t", [0.25, 0.0, 1e-3])
+def test_soft_threshold_is_exactly_numpy(dtype, t):
+    W = edge_weights(dtype, t=0.25)
+    ([Wc], _), ([Wn], _) = both("soft_threshold_inplace", W, t)
+    np.testing.assert_array_equal(Wc, Wn)
+    np.testing.assert_array_equal(Wc == 0, Wn == 0)
+    assert np.all(np.sign(Wc) * np.sign(W) >= 0)  # never crosses zero
+    if t == 0.25:  # |W| == t lands on zero
+        assert Wc.reshape(-1)[4] == 0 and Wc.reshape(-1)[5] == 0
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(6,), (5, 7), (0, 3)])
+def test_axpy_matches_numpy(dtype, shape):
+    rng = np.random.default_rng(2)
+    y, x = rng.normal(size=shape).astype(dtype), rng.normal(size=shape).astype(dtype)
+    ([yc, _], _), ([yn, _], _) = both("axpy", y, 1.9, x)
+    np.testing.assert_allclose(yc, yn, **CLOSE[dtype])
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 9, 0])
+def test_relu_kernels_are_exactly_numpy(dtype, n):
+    rng = np.random.default_rng(3)
+    Z = rng.normal(size=(n, 6)).astype(dtype)
+    if n:
+        Z[0, :3] = [0.0, -0.0, -0.5]
+    b = rng.normal(size=6).astype(dtype)
+    b[:3] = 0.0
+    ([Zc, _], _), ([Zn, _], _) = both("bias_relu", Z, b)
+    np.testing.assert_array_equal(Zc, Zn)
+    delta = rng.normal(size=(n, 6)).astype(dtype)
+    ([_, Dc], _), ([_, Dn], _) = both("relu_backward", Zn, delta)
+    np.testing.assert_array_equal(Dc, Dn)
+    assert np.all(Dc[Zn <= 0] == 0) and np.array_equal(Dc[Zn > 0], delta[Zn > 0])
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 13, 0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_cross_entropy_matches_numpy(dtype, n, weighted):
+    rng = np.random.default_rng(4)
+    Z = (3 * rng.normal(size=(n, 5))).astype(dtype)
+    if n > 1:
+        Z[1] = [200.0, -200.0, 0.0, 0.0, 0.0]  # P of class 1 underflows: eps clips the loss
+    b = rng.normal(size=5).astype(dtype)
+    labels = rng.integers(0, 5, n).astype(np.intp)
+    if n > 1:
+        labels[1] = 1
+    sw = rng.random(n).astype(dtype) if weighted else None
+    ([Zc, *_], loss_c), ([Zn, *_], loss_n) = both("softmax_cross_entropy", Z, b, labels, sw)
+    np.testing.assert_allclose(Zc, Zn, **CLOSE[dtype])
+    assert isinstance(loss_c, float) and loss_c == pytest.approx(loss_n, rel=1e-5)
+    # the delta of an unweighted row sums to 0: P sums to 1, minus the one-hot 1
+    if n and not weighted:
+        np.testing.assert_allclose(Zc.sum(axis=1), 0, atol=1e-5)
+
+
+@compiled_only
+def test_odd_layouts_and_dtypes_fall_back_to_numpy():
+    # Fortran order, views with strides, mixed dtypes: the compiled kernels
+    # hand such arrays to numpy instead of failing or writing a copy.
+    W = np.asfortranarray(edge_weights(np.float64))
+    expected = W.copy()
+    _npkernels.soft_threshold_inplace(expected, 0.1)
+    _kernels.compiled.soft_threshold_inplace(W, 0.1)
+    np.testing.assert_array_equal(W, expected)
+    y = np.ones((4, 6))[:, ::2]
+    _kernels.compiled.axpy(y, 2.0, np.ones((4, 3), np.float32))
+    np.testing.assert_array_equal(y, 3.0)
+    G, H = np.zeros((2, 3), np.float32), np.zeros((2, 3))
+    _kernels.compiled.add_scaled_sign(np.ones((2, 3)), 0.5, G, H)
+    assert np.all(G == 0.5) and np.all(H == 0.5)
+
+
+@compiled_only
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox"])
+def test_a_fit_is_the_same_with_either_implementation(penalty, monkeypatch):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(120, 8))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.5)
+    params = dict(
+        hidden_layer_sizes=(10, 6), penalty=penalty, lmbda=1e-2, batch_size=16, max_iter=4,
+        momentum=0.9, random_state=0,
+    )
+    sw = rng.random(len(X))
+    fits = [L1MLPClassifier(**params).fit(X, y, sample_weight=sw)]
+    for name in _kernels.NAMES:
+        monkeypatch.setattr(_kernels, name, getattr(_npkernels, name))
+    fits.append(L1MLPClassifier(**params).fit(X, y, sample_weight=sw))
+    for a, b in zip(fits[0].coefs_ + fits[0].intercepts_, fits[1].coefs_ + fits[1].intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert fits[0].loss_curve_ == pytest.approx(fits[1].loss_curve_, rel=1e-9)
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("penalty, momentum", [("l1", 0.0), ("l1_prox", 0.9), ("l2", 0.9)])
+def test_a_fit_runs_the_typed_loops_not_the_numpy_fallback(dtype, penalty, momentum, monkeypatch):
+    # The compiled kernels hand odd arrays to numpy; the arrays of a fit must
+    # never be odd.
+    def fail(*args, **kwargs):
+        raise AssertionError("the compiled kernel fell back to numpy")
+
+    for name in _kernels.NAMES:
+        monkeypatch.setattr(_npkernels, name, fail)
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(50, 4)).astype(dtype)
+    y = rng.integers(0, 3, 50)
+    L1MLPClassifier(
+        (5, 4), penalty=penalty, batch_size=16, max_iter=2, momentum=momentum, random_state=0
+    ).fit(X, y, sample_weight=rng.random(50))
