@@ -31,6 +31,9 @@ params = json.loads(a.params)
 if a.bs: params['batch_size'] = a.bs
 cfg = json.loads(a.cfg)
 import skl1net._sgd as S, skl1net._base as B, skl1net._network as N
+import skl1net._debias as DB
+if "deb_eta" in cfg: DB.ETA_FRACTION = cfg["deb_eta"]
+if "deb_min" in cfg: DB.MIN_EPOCHS = cfg["deb_min"]
 if cfg.get("ramp"):
     R = cfg["ramp"]
     orig_init = S.SGD.__init__
