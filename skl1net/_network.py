@@ -258,11 +258,7 @@ class Workspace:
             P = self._out_act(Z)
             losses = self._loss(T, P, out=rows.loss_work)
             P -= T
-            if sample_weight is None:
-                total = float(np.add.reduce(losses))
-            else:
-                P *= sample_weight[:, None]
-                total = float(np.dot(losses, sample_weight))
+            total = _npkernels.weighted_total(losses, P, sample_weight)
         if sample_weight is None:
             n = Z.shape[0]
             return total / n, 1.0 / n

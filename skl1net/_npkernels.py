@@ -212,7 +212,23 @@ def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):
     P_flat.put(flat, np.subtract(picked, 1, out=minus_one), mode="clip")  # P - Y
     # log P[i, y_i], as the loss of LOSSES['softmax'] (up to its 1 - eps clip)
     losses = np.log(np.maximum(picked, _EPS[Z.dtype], out=picked), out=picked)
+    return -weighted_total(losses, P, sample_weight)
+
+
+def weighted_total(losses, delta, sample_weight=None):
+    """``sum_i w_i * losses[i]``, and ``delta`` (one row per sample) scaled by ``w`` in place.
+
+    Without ``sample_weight`` every ``w_i`` is 1 and ``delta`` is left alone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import weighted_total
+    >>> D = np.ones((2, 1)); weighted_total(np.array([1.0, 3.0]), D, np.array([2.0, 0.5])), D
+    (3.5, array([[2. ],
+           [0.5]]))
+    """
     if sample_weight is None:
-        return -float(np.add.reduce(losses))
-    P *= sample_weight[:, None]
-    return -float(np.dot(losses, sample_weight))
+        return float(np.add.reduce(losses))
+    delta *= sample_weight[:, None]
+    return float(np.dot(losses, sample_weight))

@@ -55,7 +55,6 @@ if cfg.get("init"):
         return [w * f for w in c], i
     B.init_params = ip
 if cfg.get("rebalance"):
-    orig_u = B.BaseL1MLP._update_no_improvement_count if hasattr(B, "BaseL1MLP") else None
     cls = [v for v in vars(B).values() if isinstance(v, type) and hasattr(v, "_update_no_improvement_count")][0]
     orig_u = cls._update_no_improvement_count
     def upd(self, validation):
