@@ -54,8 +54,8 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
     rows = np.random.default_rng(0).permutation(len(X))[:batch]
     Xb = X.take(rows, axis=0)
     labels = y[rows].astype(np.intp)
-    H, P = ws.activations[0][:batch], ws.activations[1][:batch]
-    D1 = ws.deltas[0][:batch]
+    views = ws._rows(batch)  # the buffers the training step uses
+    (H, P), (D1,) = views.activations, views.deltas
     opt = SGD(make_penalty(penalty, lmbda), eta)
     W0, W1 = coefs
     b0 = intercepts[0]

@@ -322,7 +322,12 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     f"y has {Y.shape[1]} outputs, the fitted model has {self.n_outputs_}."
                 )
             # Work on copies: the committed model stays intact if this call fails.
-            self.coefs_ = [W.copy() for W in self.coefs_]
+            # Fortran-ordered, as init_params makes them (see Workspace._rows);
+            # the sparse weights of a compacted model train as dense arrays.
+            self.coefs_ = [
+                W.toarray(order="F") if sp.issparse(W) else np.array(W, order="F")
+                for W in self.coefs_
+            ]
             self.intercepts_ = [b.copy() for b in self.intercepts_]
             self._random_state = copy.deepcopy(self._random_state)
             self.loss_curve_ = list(self.loss_curve_)
@@ -433,7 +438,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         total_weight = n_train if sample_weight is None else float(sample_weight[train_idx].sum())
         if total_weight <= 0:
             raise ValueError("sample_weight is zero for every training sample.")
-        last_good = [p.copy() for p in self.coefs_ + self.intercepts_]
+        last_good = [p.copy(order="K") for p in self.coefs_ + self.intercepts_]
         penalty = self._optimizer.penalty
         optimizer = self._optimizer
 
@@ -524,7 +529,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 self._no_improvement_count = 0
             if score > self.best_validation_score_:
                 self.best_validation_score_ = score
-                self._best_params = [p.copy() for p in self.coefs_ + self.intercepts_]
+                self._best_params = [p.copy(order="K") for p in self.coefs_ + self.intercepts_]
         else:
             loss = self.loss_curve_[-1]
             if loss > self.best_loss_ - self.tol:

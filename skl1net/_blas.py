@@ -10,9 +10,12 @@ A mini-batch's loss gradient for the weights of one layer is the product
 the loss with respect to its pre-activation). The optimizer never needs that
 matrix on its own, only added into the weights or the velocity, so a
 :class:`ProductGradient` hands it over as one GEMM that writes straight into
-the target: ``C <- beta * C + alpha * A.T @ delta``. A C-ordered ``C`` of
-shape ``(n_in, n_out)`` is the Fortran-ordered ``C.T``, which is what BLAS
-updates in place, so no gradient matrix is ever formed or copied.
+the target: ``C <- beta * C + alpha * A.T @ delta``. :func:`gemm` takes C- and
+Fortran-ordered arrays alike through BLAS's transpose flags (a C-ordered
+matrix is the Fortran-ordered transpose) and updates ``C`` in place, so no
+gradient matrix is ever formed or copied. A fit keeps its weights and hidden
+activations Fortran-ordered, the layout in which the forward product of a
+C-ordered batch is fastest (see :class:`skl1net._network.Workspace`).
 :class:`ArrayGradient` is the same interface over gradients already stored in
 arrays (for the optimizer's own tests and for callers holding gradients).
 
@@ -82,13 +85,27 @@ def _combine(C, alpha, G, beta, work=None):
     axpy(C, alpha, G, work)
 
 
+def _fortran(A):
+    """``(a, transposed)``: ``A`` as a Fortran-ordered matrix for BLAS, and whether it is ``A.T``.
+
+    A C-ordered ``A`` is the Fortran-ordered ``A.T``; any other layout is
+    copied (never for the arrays of a fit).
+    """
+    if A.flags.f_contiguous:
+        return A, False
+    if A.flags.c_contiguous:
+        return A.T, True
+    return np.asfortranarray(A), False
+
+
 def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
     """``C <- beta * C + alpha * op(A) @ op(B)`` in place; ``op`` transposes when asked.
 
-    All three are C-contiguous arrays of one floating dtype. BLAS works on
-    Fortran-ordered matrices: the C-ordered ``C`` is the Fortran-ordered
-    ``C.T = op(B).T @ op(A).T``, which BLAS writes in place, taking the
-    transposes through its flags, without copies.
+    All three are C- or Fortran-contiguous arrays of one floating dtype, in
+    any mix of layouts. BLAS works on Fortran-ordered matrices: a C-ordered
+    array is the Fortran-ordered transpose, so the layouts are taken through
+    BLAS's transpose flags, without copies; a C-ordered ``C`` is written as
+    the Fortran-ordered ``C.T = op(B).T @ op(A).T``.
 
     Examples
     --------
@@ -98,12 +115,23 @@ def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
     >>> gemm(C, A, A, trans_b=True)
     array([[ 5., 11.],
            [11., 25.]])
+    >>> gemm(np.asfortranarray(C), A, np.asfortranarray(A), trans_a=True)
+    array([[10., 14.],
+           [14., 20.]])
     """
-    Ct = C.T
+    a, ta = _fortran(A)
+    b, tb = _fortran(B)
+    ta, tb = ta != trans_a, tb != trans_b
+    gemm_ = _GEMM[C.dtype]
     # positional arguments: f2py parses keywords slowly
-    out = _GEMM[C.dtype](alpha, B.T, A.T, beta, Ct, trans_b, trans_a, 1)
-    if out is not Ct:  # BLAS had to copy: never for the arrays of a fit
-        Ct[...] = out
+    if C.flags.f_contiguous:
+        out = gemm_(alpha, a, b, beta, C, ta, tb, 1)
+        target = C
+    else:  # C.T = op(B).T @ op(A).T
+        target = C.T
+        out = gemm_(alpha, b, a, beta, target, not tb, not ta, 1)
+    if out is not target:  # BLAS had to copy: never for the arrays of a fit
+        target[...] = out
     return C
 
 
@@ -111,8 +139,8 @@ def add_matmul(C, alpha, A, B, beta=1.0):
     """``C <- beta * C + alpha * A.T @ B`` in place, without forming ``A.T @ B``.
 
     ``C`` (shape ``(k, n)``), ``B`` (shape ``(m, n)``) and a dense ``A``
-    (shape ``(m, k)``) are C-contiguous arrays of one floating dtype (see
-    :func:`gemm`). ``A`` may also be a scipy sparse matrix; the product is
+    (shape ``(m, k)``) are C- or Fortran-contiguous arrays of one floating
+    dtype (see :func:`gemm`). ``A`` may also be a scipy sparse matrix; the product is
     then formed.
 
     Examples
@@ -149,8 +177,10 @@ def add_column_sums(c, alpha, B, beta=1.0):
         sums = np.add.reduce(B, axis=0)
         _combine(c, alpha, sums, beta, work=sums)
         return
+    b, transposed = _fortran(B)  # c <- beta * c + alpha * B.T @ ones
     # positional arguments (offx, incx, offy, incy, trans, overwrite_y)
-    out = _GEMV[c.dtype](alpha, B.T, _ones(B.shape[0], c.dtype), beta, c, 0, 1, 0, 1, 0, 1)
+    ones = _ones(B.shape[0], c.dtype)
+    out = _GEMV[c.dtype](alpha, b, ones, beta, c, 0, 1, 0, 1, int(not transposed), 1)
     if out is not c:  # BLAS had to copy: never for the arrays of a fit
         c[...] = out
 

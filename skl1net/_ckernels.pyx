@@ -13,9 +13,11 @@ The loops are written so that the compiler vectorizes them: selections are
 ``if`` statements on a value that the compiler turns into blends, not branches
 (a branch on the sign of random weights is mispredicted half of the time).
 
-The public functions, at the end, fall back to numpy for arrays that the
-typed loops do not take (not C-contiguous, mixed dtypes, mismatched shapes):
-the typed loops check their arguments before they write anything.
+The public functions, at the end, hand Fortran-ordered arrays (the weights
+and hidden activations of a fit) to the loops as their C-ordered transposes,
+and fall back to numpy for arrays that the typed loops do not take (other
+layouts, mixed layouts or dtypes, mismatched shapes): the typed loops check
+their arguments before they write anything.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -28,13 +30,9 @@ from . import _npkernels
 
 
 cdef inline floating _sign_times(floating w, floating t) noexcept nogil:
-    # t * sign(w), sign(0) = 0 (sign(NaN) is 0 too, where numpy's is NaN)
-    cdef floating s = 0
-    if w > 0:
-        s = t
-    if w < 0:
-        s = -t
-    return s
+    # t * sign(w), sign(0) = 0 (sign(NaN) is 0 too, where numpy's is NaN);
+    # arithmetic on the comparisons, which the compiler vectorizes
+    return t * <floating>(<int>(w > 0) - <int>(w < 0))
 
 
 cdef inline Py_ssize_t _size(floating[:, ::1] A) noexcept nogil:
@@ -139,6 +137,23 @@ def _bias_relu(floating[:, ::1] Z, const floating[::1] b):
             z[j] = v
 
 
+def _bias_relu_rows(floating[:, ::1] Zt, const floating[::1] b):
+    # the transpose of a Fortran-ordered Z: b[j] is added to row j
+    cdef Py_ssize_t r, j, n = Zt.shape[1], k = Zt.shape[0]
+    cdef floating v, c
+    cdef floating *z
+    if b.shape[0] != k:
+        raise ValueError("b must have one entry per column of Z")
+    for j in range(k):
+        z = &Zt[j, 0]
+        c = b[j]
+        for r in range(n):
+            v = z[r] + c
+            if v < 0:
+                v = 0
+            z[r] = v
+
+
 def _relu_backward(const floating[:, ::1] A, floating[:, ::1] delta):
     cdef Py_ssize_t i, n = _size(delta)
     cdef floating m
@@ -203,10 +218,22 @@ def _softmax_cross_entropy(floating[:, ::1] Z, const floating[::1] b,
 
 
 # -- the public kernels: the typed loops above, numpy for anything else --------
+def _c_ordered(A, *others):
+    """``A`` and ``others`` transposed when ``A`` is a Fortran-ordered matrix, else as they are.
+
+    An element-wise pass is the same on the transposes, which are C-ordered
+    if all were Fortran-ordered (if not, the typed loop rejects them).
+    """
+    if A.ndim == 2 and not A.flags.c_contiguous and A.flags.f_contiguous:
+        return (A.T,) + tuple(None if B is None else B.T for B in others)
+    return (A,) + others
+
+
 def add_scaled_sign(W, double scale, G, H=None, work=None):
     """``G += scale * sign(W)`` and ``H += scale * sign(W)``, the sign taken at ``W`` on entry."""
     try:
-        _add_scaled_sign(W, scale, G, H)
+        W_, G_, H_ = _c_ordered(W, G, H)
+        _add_scaled_sign(W_, scale, G_, H_)
     except (ValueError, TypeError):
         _npkernels.add_scaled_sign(W, scale, G, H, work)
 
@@ -214,7 +241,7 @@ def add_scaled_sign(W, double scale, G, H=None, work=None):
 def soft_threshold_inplace(W, double threshold, work=None):
     """``W <- W - clip(W, -threshold, threshold)`` in place: the soft-threshold."""
     try:
-        _soft_threshold_inplace(W, threshold)
+        _soft_threshold_inplace(_c_ordered(W)[0], threshold)
     except (ValueError, TypeError):
         _npkernels.soft_threshold_inplace(W, threshold, work)
 
@@ -222,7 +249,8 @@ def soft_threshold_inplace(W, double threshold, work=None):
 def axpy(y, double alpha, x, work=None):
     """``y += alpha * x`` in place."""
     try:
-        _axpy(y, alpha, x)
+        y_, x_ = _c_ordered(y, x)
+        _axpy(y_, alpha, x_)
     except (ValueError, TypeError):
         _npkernels.axpy(y, alpha, x, work)
 
@@ -230,7 +258,10 @@ def axpy(y, double alpha, x, work=None):
 def bias_relu(Z, b):
     """``Z <- max(Z + b, 0)`` in place (NaN stays NaN), ``b`` added to every row."""
     try:
-        _bias_relu(Z, b)
+        if Z.ndim == 2 and not Z.flags.c_contiguous and Z.flags.f_contiguous:
+            _bias_relu_rows(Z.T, b)
+        else:
+            _bias_relu(Z, b)
     except (ValueError, TypeError):
         _npkernels.bias_relu(Z, b)
 
@@ -238,7 +269,7 @@ def bias_relu(Z, b):
 def relu_backward(A, delta):
     """``delta *= (A > 0)`` in place: the ReLU's derivative, given its output ``A``."""
     try:
-        _relu_backward(A, delta)
+        _relu_backward(*_c_ordered(A, delta))
     except (ValueError, TypeError):
         _npkernels.relu_backward(A, delta)
 

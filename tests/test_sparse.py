@@ -190,11 +190,15 @@ def test_compact_folds_constant_units():
     np.testing.assert_allclose(small.predict(X), before, rtol=1e-12, atol=1e-12)
 
 
-def test_compact_model_trains_further(sparse_net, digits):
+@pytest.mark.parametrize("sparse", [False, True])
+def test_compact_model_trains_further(sparse_net, digits, sparse):
     X_train, _, y_train, _ = digits
-    small = sparse_net.compact(sparse=False)
+    small = sparse_net.compact(sparse=sparse)
     small.partial_fit(X_train, y_train)
     assert small.n_iter_ == sparse_net.n_iter_ + 1
+    # sparse weights train as dense arrays; the removed units stay removed
+    assert not any(sp.issparse(W) for W in small.coefs_)
+    assert small.coefs_[0].shape == (X_train.shape[1], small.hidden_layer_sizes[0])
 
 
 # -- path and CV -----------------------------------------------------------------------
