@@ -48,6 +48,24 @@ if cfg.get("ramp"):
         if progress is not None and getattr(self, "_full", 0):
             self.penalty.lmbda = self._full * min(1.0, progress / R)
     S.SGD.iteration_ends = it
+if cfg.get("delay") is not None:
+    Dl = cfg["delay"]
+    orig_init2 = S.SGD.__init__
+    def init2(self, penalty, eta, *args, **kw):
+        orig_init2(self, penalty, eta, *args, **kw)
+        self._full = penalty.lmbda
+        if penalty.lmbda and Dl > 0: penalty.lmbda = 0.0
+    S.SGD.__init__ = init2
+    orig_it2 = S.SGD.iteration_ends
+    def it2(self, t, progress=None):
+        orig_it2(self, t, progress)
+        if progress is not None and getattr(self, "_full", 0) and progress >= Dl - 1e-9 and self.penalty.lmbda == 0:
+            self.penalty.lmbda = self._full
+            if cfg.get("restart"): self.eta_t = self.eta
+        if cfg.get("two_phase") and progress is not None and progress < 1:
+            p = progress / Dl if progress < Dl - 1e-9 else (progress - Dl) / (1 - Dl)
+            self.eta_t = self.eta * min(1.0, 2.0 * (1.0 - p)) if p < 1 - 1e-9 else self.eta
+    S.SGD.iteration_ends = it2
 if cfg.get("init"):
     f = cfg["init"]; orig_ip = N.init_params
     def ip(*args):
@@ -55,6 +73,7 @@ if cfg.get("init"):
         return [w * f for w in c], i
     B.init_params = ip
 if cfg.get("rebalance"):
+    orig_u = B.BaseL1MLP._update_no_improvement_count if hasattr(B, "BaseL1MLP") else None
     cls = [v for v in vars(B).values() if isinstance(v, type) and hasattr(v, "_update_no_improvement_count")][0]
     orig_u = cls._update_no_improvement_count
     def upd(self, validation):
