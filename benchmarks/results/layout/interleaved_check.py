@@ -1,4 +1,7 @@
-"""skl1net and scikit-learn fits alternated in one process: the ratio of each adjacent pair."""
+"""skl1net, scikit-learn (and PyTorch) fits alternated in one process: ratios of adjacent fits.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/results/layout/interleaved_check.py ROUNDS [torch]
+"""
 import sys, time, warnings, statistics
 warnings.simplefilter("ignore")
 import numpy as np
@@ -9,16 +12,24 @@ import skl1net
 X, y, Xt, yt = T.make_mnist_like()
 X = X.astype(np.float32)
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 4
+with_torch = "torch" in sys.argv[2:]
 with threadpool_limits(2):
     for b in (32, 128):
         cfg = dict(hidden=(100,), batch=b, epochs=10, eta=0.1, lmbda=1e-4)
         T.fit_skl1net(X[:2 * b], y[:2 * b], {**cfg, "epochs": 1}, "l2", 0)
         T.fit_sklearn(X[:2 * b], y[:2 * b], {**cfg, "epochs": 1}, "l2", 0)
-        ours, theirs = [], []
+        if with_torch:
+            T.fit_torch(X[:2 * b], y[:2 * b], {**cfg, "epochs": 1}, "l2", 0)
+        systems = {"skl1net": T.fit_skl1net, "sklearn": T.fit_sklearn}
+        if with_torch:
+            systems["torch"] = T.fit_torch
+        times = {name: [] for name in systems}
         for r in range(rounds):
-            for fit, ts in ((T.fit_skl1net, ours), (T.fit_sklearn, theirs)):
+            for name, fit in systems.items():
                 out = fit(X, y, cfg, "l2", 0)
-                ts.append(out[0] if isinstance(out, tuple) else out)
-        ratios = [s / o for o, s in zip(ours, theirs)]
-        print(skl1net.__file__.split("/")[2], f"b{b} skl1net {[round(t, 2) for t in ours]} sklearn {[round(t, 2) for t in theirs]} "
-              f"ratio median {statistics.median(ratios):.2f} range {min(ratios):.2f}-{max(ratios):.2f}", flush=True)
+                times[name].append(out[0] if isinstance(out, tuple) else out)
+        line = [f"b{b}"] + [f"{name} {[round(t, 2) for t in ts]}" for name, ts in times.items()]
+        for other in list(systems)[1:]:
+            ratios = [s / o for o, s in zip(times["skl1net"], times[other])]
+            line.append(f"x {other}: median {statistics.median(ratios):.2f} range {min(ratios):.2f}-{max(ratios):.2f}")
+        print(skl1net.__file__.split("/")[2], " | ".join(line), flush=True)
