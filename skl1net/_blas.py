@@ -135,6 +135,22 @@ def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
     return C
 
 
+def matmul(A, B):
+    """``A @ B`` in a new C-ordered array, through scipy's BLAS (what a fit uses).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._blas import matmul
+    >>> matmul(np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([[1., 2.],
+           [3., 4.]])
+    """
+    if A.dtype != B.dtype or B.dtype not in _GEMM:
+        return np.dot(A, B)
+    return gemm(np.empty((A.shape[0], B.shape[1]), B.dtype), A, B)
+
+
 def add_matmul(C, alpha, A, B, beta=1.0):
     """``C <- beta * C + alpha * A.T @ B`` in place, without forming ``A.T @ B``.
 

@@ -129,8 +129,13 @@ def squared_loss(Y, P, out=None):
 LOSSES = {"softmax": log_loss, "logistic": binary_log_loss, "identity": squared_loss}
 
 
-def forward(X, coefs, intercepts, activation, out_activation):
-    """Output of the network for ``X`` (dense or sparse), in fresh arrays."""
+def forward(X, coefs, intercepts, activation, out_activation, matmul=np.dot):
+    """Output of the network for ``X`` (dense or sparse), in fresh arrays.
+
+    ``matmul(A, W)`` multiplies dense matrices: numpy's ``np.dot`` (the
+    fastest for large batches here), or :func:`skl1net._blas.matmul` during a
+    fit, which must not call numpy's BLAS (see :mod:`skl1net._blas`).
+    """
     A = X
     last = len(coefs) - 1
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
@@ -138,7 +143,7 @@ def forward(X, coefs, intercepts, activation, out_activation):
             Z = A @ W
             Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
         else:
-            Z = np.dot(A, W)
+            Z = matmul(A, W)
         Z += b
         A = ACTIVATIONS[out_activation if i == last else activation](Z)
     return A

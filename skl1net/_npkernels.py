@@ -219,6 +219,9 @@ def weighted_total(losses, delta, sample_weight=None):
     """``sum_i w_i * losses[i]``, and ``delta`` (one row per sample) scaled by ``w`` in place.
 
     Without ``sample_weight`` every ``w_i`` is 1 and ``delta`` is left alone.
+    ``losses`` is scratch: it is overwritten (by ``w * losses``; not
+    ``np.dot``, which would call numpy's BLAS in the training step, see
+    :mod:`skl1net._blas`).
 
     Examples
     --------
@@ -231,4 +234,4 @@ def weighted_total(losses, delta, sample_weight=None):
     if sample_weight is None:
         return float(np.add.reduce(losses))
     delta *= sample_weight[:, None]
-    return float(np.dot(losses, sample_weight))
+    return float(np.add.reduce(np.multiply(losses, sample_weight, out=losses)))
