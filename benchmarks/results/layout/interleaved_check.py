@@ -1,6 +1,6 @@
 """skl1net, scikit-learn (and PyTorch) fits alternated in one process: ratios of adjacent fits.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/results/layout/interleaved_check.py ROUNDS [torch]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/results/layout/interleaved_check.py ROUNDS [torch] [float64]
 """
 import sys, time, warnings, statistics
 warnings.simplefilter("ignore")
@@ -10,7 +10,7 @@ sys.path.insert(0, "benchmarks")
 import train_speed as T
 import skl1net
 X, y, Xt, yt = T.make_mnist_like()
-X = X.astype(np.float32)
+X = X.astype(np.float64 if "float64" in sys.argv[2:] else np.float32)
 rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 with_torch = "torch" in sys.argv[2:]
 with threadpool_limits(2):
@@ -28,7 +28,7 @@ with threadpool_limits(2):
             for name, fit in systems.items():
                 out = fit(X, y, cfg, "l2", 0)
                 times[name].append(out[0] if isinstance(out, tuple) else out)
-        line = [f"b{b}"] + [f"{name} {[round(t, 2) for t in ts]}" for name, ts in times.items()]
+        line = [f"{X.dtype} b{b}"] + [f"{name} {[round(t, 2) for t in ts]}" for name, ts in times.items()]
         for other in list(systems)[1:]:
             ratios = [s / o for o, s in zip(times["skl1net"], times[other])]
             line.append(f"x {other}: median {statistics.median(ratios):.2f} range {min(ratios):.2f}-{max(ratios):.2f}")
