@@ -32,7 +32,7 @@ from sklearn.utils.validation import (
 from ._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
 from ._debias import refit_support
 from .exceptions import InconsistentVersionWarning
-from ._network import Workspace, forward, init_params
+from ._network import Workspace, forward, init_params, weight_layout
 from ._penalties import PENALTIES, make_penalty
 from ._sgd import SGD
 from ._validation import naming
@@ -297,9 +297,12 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         if first:
             self._random_state = check_random_state(self.random_state)
             layer_units = [X.shape[1], *hidden, Y.shape[1]]
-            self.coefs_, self.intercepts_ = init_params(
+            coefs, self.intercepts_ = init_params(
                 layer_units, self.activation, X.dtype, self._random_state
             )
+            self.coefs_ = [
+                np.asarray(W, order=weight_layout(i, sp.issparse(X))) for i, W in enumerate(coefs)
+            ]
             self.n_outputs_ = Y.shape[1]
             self.n_layers_ = len(layer_units)
             self.out_activation_ = self._out_activation
@@ -322,11 +325,12 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     f"y has {Y.shape[1]} outputs, the fitted model has {self.n_outputs_}."
                 )
             # Work on copies: the committed model stays intact if this call fails.
-            # Fortran-ordered, as init_params makes them (see Workspace._rows);
-            # the sparse weights of a compacted model train as dense arrays.
+            # In the layout training is fastest with; the sparse weights of a
+            # compacted model train as dense arrays.
+            orders = [weight_layout(i, sp.issparse(X)) for i in range(len(self.coefs_))]
             self.coefs_ = [
-                W.toarray(order="F") if sp.issparse(W) else np.array(W, order="F")
-                for W in self.coefs_
+                W.toarray(order=o) if sp.issparse(W) else np.array(W, order=o)
+                for W, o in zip(self.coefs_, orders)
             ]
             self.intercepts_ = [b.copy() for b in self.intercepts_]
             self._random_state = copy.deepcopy(self._random_state)
@@ -359,6 +363,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 momentum=self.momentum,
                 nesterov=self.nesterovs_momentum,
             )
+            self._optimizer.follow_layouts(self.coefs_)
         n_iter = self.n_iter_
         self._train(X, Y, sample_weight, stratify, y, incremental)
         if self.debias and not incremental:

@@ -147,8 +147,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Names of the features seen during fit, when ``X`` has string column names.
     coefs_ : list of ndarray
         Weight matrices, ``coefs_[i]`` of shape (units of layer i, units of layer i + 1),
-        Fortran-ordered (the layout training is fastest with; weights set in another
-        layout are converted when training resumes).
+        Fortran-ordered (the layout training is fastest with; after a fit on sparse data
+        the first one is C-ordered; weights set in another layout are converted when
+        training resumes).
     intercepts_ : list of ndarray
         Bias vectors, one per layer after the input.
     eta_ : float

@@ -130,8 +130,8 @@ def compact_model(est, sparse="auto"):
     model : estimator of the class of ``est``
         Same predictions up to float rounding, same ``n_features_in_`` and
         outputs; ``hidden_layer_sizes`` gives the surviving units. It can be
-        trained further (``partial_fit``, warm start) only when it holds no
-        sparse weight matrix.
+        trained further (``partial_fit``, warm start); sparse weight matrices
+        then become dense arrays again (the removed units stay removed).
 
     Examples
     --------

@@ -183,6 +183,21 @@ class SGD:
             buffer = self._scratch[key] = np.empty_like(like)
         return buffer
 
+    def follow_layouts(self, coefs):
+        """Store each weight velocity in the memory order of its weights.
+
+        The compiled kernels need the two alike. The order of the weights
+        changes when a model fitted on dense data trains on sparse data (see
+        :func:`skl1net._network.weight_layout`), or the reverse.
+        """
+        if self.coef_velocities:
+            self.coef_velocities = [
+                V if V is None or V.flags.f_contiguous == W.flags.f_contiguous
+                else np.array(V, order="F" if W.flags.f_contiguous else "C")
+                for V, W in zip(self.coef_velocities, coefs)
+            ]
+        self._scratch = {}
+
     def reconfigure(self, penalty, eta, learning_rate, power_t, momentum, nesterov):
         """Take hyperparameters changed between ``partial_fit`` calls, keeping the state.
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
 
 from skl1net import L1MLPClassifier, _kernels, _npkernels
 
@@ -242,6 +244,12 @@ def test_a_fit_runs_the_typed_loops_not_the_numpy_fallback(dtype, penalty, momen
         (5, 4), penalty=penalty, batch_size=16, max_iter=2, momentum=momentum, random_state=0
     ).fit(X, y, sample_weight=rng.random(50))
     assert all(W.flags.f_contiguous for W in clf.coefs_)
+    # sparse data: the first layer's weights are C-ordered, like scipy's sparse products
+    X_sparse = sp.csr_matrix(np.where(X > 0.5, X, 0))
+    sparse_fit = clone(clf).fit(X_sparse, y)
+    assert sparse_fit.coefs_[0].flags.c_contiguous and sparse_fit.coefs_[1].flags.f_contiguous
+    sparse_fit.partial_fit(X, y)  # and back to dense data
+    assert all(W.flags.f_contiguous for W in sparse_fit.coefs_)
     # weights set by hand in C order train in the fit's layout too
     clf.coefs_ = [np.ascontiguousarray(W) for W in clf.coefs_]
     clf.partial_fit(X, y)
