@@ -545,17 +545,13 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 self.best_loss_ = loss
 
     # -- prediction and sparsity -------------------------------------------------
-    def _forward(self, X, matmul=np.dot):
-        """Network output for new data (validated, cast to the model's dtype).
-
-        ``matmul``: see :func:`skl1net._network.forward` (the validation
-        score of a fit passes scipy's).
-        """
+    def _forward(self, X):
+        """Network output for new data (validated, cast to the model's dtype)."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False, dtype=self.coefs_[0].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # checked just below
             out = forward(
-                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_, matmul
+                X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )
         if not np.isfinite(out).all():
             raise ValueError(

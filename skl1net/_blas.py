@@ -6,9 +6,11 @@ with its own pool of threads, and alternating between the two leaves the
 worker threads of one spinning while the other's need the cores. Nothing
 else in a fit may call numpy's BLAS either (``np.dot``, ``np.vdot``,
 ``@``): one ``np.vdot`` per epoch in the 'l2' objective made float64 fits
-with two threads 1.5 to 2 times slower. Validation scores go through
-:func:`matmul`; prediction outside a fit keeps ``np.dot``, the faster of the
-two for large batches here.
+with two threads 1.5 to 2 times slower. Predictions go through
+:func:`matmul` too: with numpy's ``np.dot`` there, each fit that followed a
+score (``GridSearchCV``, a regularization path) ran beside numpy's spinning
+threads, and a grid search over digits took 2.1 s instead of 0.93 s, while
+numpy's product is at most a few percent faster on 10,000 rows.
 
 A mini-batch's loss gradient for the weights of one layer is the product
 ``scale * A.T @ delta`` (``A`` the layer's input, ``delta`` the derivative of
@@ -142,6 +144,8 @@ def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
 
 def matmul(A, B):
     """``A @ B`` in a new C-ordered array, through scipy's BLAS (what a fit uses).
+
+    Arrays of mixed or non-floating dtypes go to ``np.dot``.
 
     Examples
     --------

@@ -18,7 +18,6 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseL1MLP
-from ._blas import matmul as blas_matmul
 from ._validation import naming
 
 
@@ -400,8 +399,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
 
     def _validation_score(self, X, y, sample_weight):
-        labels = self._labels(self._forward(X, matmul=blas_matmul))
-        return accuracy_score(y, labels, sample_weight=sample_weight)
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
     # -- prediction --------------------------------------------------------------
     def predict(self, X):
@@ -417,10 +415,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted classes.
         """
-        return self._labels(self._forward(X))
-
-    def _labels(self, P):
-        """Labels from the network's output ``P``."""
+        P = self._forward(X)
         if self.n_outputs_ == 1:
             P = P.ravel()
         return self._label_binarizer.inverse_transform(P)

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from . import _kernels, _npkernels
-from ._blas import ProductGradient, gemm
+from ._blas import ProductGradient, gemm, matmul
 
 
 # -- activations, in place ----------------------------------------------------
@@ -129,12 +129,11 @@ def squared_loss(Y, P, out=None):
 LOSSES = {"softmax": log_loss, "logistic": binary_log_loss, "identity": squared_loss}
 
 
-def forward(X, coefs, intercepts, activation, out_activation, matmul=np.dot):
+def forward(X, coefs, intercepts, activation, out_activation):
     """Output of the network for ``X`` (dense or sparse), in fresh arrays.
 
-    ``matmul(A, W)`` multiplies dense matrices: numpy's ``np.dot`` (the
-    fastest for large batches here), or :func:`skl1net._blas.matmul` during a
-    fit, which must not call numpy's BLAS (see :mod:`skl1net._blas`).
+    Dense products go through scipy's BLAS, as in training (see
+    :func:`skl1net._blas.matmul`).
     """
     A = X
     last = len(coefs) - 1

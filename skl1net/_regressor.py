@@ -9,7 +9,6 @@ from sklearn.metrics import r2_score
 from sklearn.utils.extmath import row_norms
 
 from ._base import BaseL1MLP
-from ._blas import matmul as blas_matmul
 
 
 class L1MLPRegressor(RegressorMixin, BaseL1MLP):
@@ -261,8 +260,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         return Y, sample_weight, None
 
     def _validation_score(self, X, y, sample_weight):
-        P = self._forward(X, matmul=blas_matmul)
-        return r2_score(y, P.ravel() if self.n_outputs_ == 1 else P, sample_weight=sample_weight)
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict the targets of ``X``.
