@@ -54,6 +54,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
+from ._blas import matmul as blas_matmul
 from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ._penalties import make_penalty
 
@@ -124,10 +125,11 @@ def lmbda_max(X, y, estimator=None):
         activations.append(a)
     # Output at its best constant: the target mean; residual P - Y per sample.
     delta = (Y.mean(axis=0) - Y) / len(Y)
+    # scipy's BLAS, as the fits that follow use (see skl1net._blas)
     for k in range(len(hidden), 0, -1):
-        delta = delta @ coefs[k].T
+        delta = blas_matmul(delta, coefs[k].T)
         deriv(np.broadcast_to(activations[k - 1], delta.shape), delta)
-    grad = X.T @ delta
+    grad = X.T @ delta if sp.issparse(X) else blas_matmul(X.T, delta)
     return float(np.abs(grad).max())
 
 
