@@ -1,4 +1,4 @@
-"""Offline data sets for the benchmarks: scikit-learn's digits, and a harder 28x28 version.
+"""Offline data sets for the benchmarks: scikit-learn's digits, 28x28 versions of it, and MNIST-shaped data.
 
 ``digits28`` upsamples each 8x8 digit to 20x20 (bilinear) and pastes it at a
 random offset on a 28x28 canvas, several times per image with different
@@ -6,12 +6,15 @@ offsets: MNIST-sized inputs (784 pixels, empty borders, translation
 variability) built from data that ships with scikit-learn, so the benchmark
 runs offline and deterministically. Train and test images come from disjoint
 original digits, so shifted copies of a test digit are never trained on.
+``digits28d`` adds rotation, scaling and noise. ``mnistlike``
+(:func:`make_mnist_like`, also the data of ``train_speed.py``) draws 70,000
+images around smooth random prototypes, four per class.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-from scipy.ndimage import zoom
+from scipy.ndimage import gaussian_filter, zoom
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -87,4 +90,52 @@ def digits28_distorted(copies=6, random_state=0):
     return X_tr, X_te, y_tr, y_te
 
 
-DATASETS = {"digits": digits, "digits28": digits28, "digits28d": digits28_distorted}
+def make_mnist_like(n_train=60_000, n_test=10_000, *, seed=0, styles=4, noise=1.2):
+    """MNIST-shaped classification data, generated deterministically.
+
+    Each class has ``styles`` smooth random prototypes of 28 x 28 pixels
+    (Gaussian-filtered noise under a centred window); an image is one
+    prototype of its class plus smooth noise drawn from a fixed basis, scaled,
+    shifted and clipped to [0, 1] so that most background pixels are exactly
+    zero, as in MNIST.
+
+    Returns ``X_train, y_train, X_test, y_test`` with float32 ``X``.
+    """
+    rng = np.random.default_rng(seed)
+    side = 28
+
+    def smooth_fields(count, sigma):
+        fields = gaussian_filter(
+            rng.standard_normal((count, side, side)), sigma=(0, sigma, sigma)
+        )
+        fields /= fields.std(axis=(1, 2), keepdims=True)
+        return fields.reshape(count, -1).astype(np.float32)
+
+    yy, xx = np.mgrid[:side, :side]
+    window = np.exp(-((yy - 13.5) ** 2 + (xx - 13.5) ** 2) / (2 * 6.0**2))
+    window = window.ravel().astype(np.float32)
+    prototypes = smooth_fields(10 * styles, 1.5) * window
+    basis = smooth_fields(64, 2.0) * window * np.float32(noise / 8)
+
+    n = n_train + n_test
+    y = rng.integers(0, 10, n)
+    X = prototypes[y * styles + rng.integers(0, styles, n)]
+    X += rng.standard_normal((n, len(basis)), dtype=np.float32) @ basis
+    X *= 0.6
+    X -= 0.15
+    np.clip(X, 0, 1, out=X)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+def mnist_like(n_train=60_000, n_test=10_000, random_state=0):
+    """:func:`make_mnist_like` as (X_train, X_test, y_train, y_test), float32 in [0, 1]."""
+    X_train, y_train, X_test, y_test = make_mnist_like(n_train, n_test, seed=random_state)
+    return X_train, X_test, y_train, y_test
+
+
+DATASETS = {
+    "digits": digits,
+    "digits28": digits28,
+    "digits28d": digits28_distorted,
+    "mnistlike": mnist_like,
+}

@@ -39,7 +39,6 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from scipy.ndimage import gaussian_filter
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -47,6 +46,9 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from skl1net import L1MLPClassifier
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _datasets import make_mnist_like  # noqa: E402
 
 try:
     import torch
@@ -57,43 +59,6 @@ PENALTIES = ("l2", "l1", "l1_prox")
 
 
 # -- data -------------------------------------------------------------------------
-def make_mnist_like(n_train=60_000, n_test=10_000, *, seed=0, styles=4, noise=1.2):
-    """MNIST-shaped classification data, generated deterministically.
-
-    Each class has ``styles`` smooth random prototypes of 28 x 28 pixels
-    (Gaussian-filtered noise under a centred window); an image is one
-    prototype of its class plus smooth noise drawn from a fixed basis, scaled,
-    shifted and clipped to [0, 1] so that most background pixels are exactly
-    zero, as in MNIST.
-
-    Returns ``X_train, y_train, X_test, y_test`` with float32 ``X``.
-    """
-    rng = np.random.default_rng(seed)
-    side = 28
-
-    def smooth_fields(count, sigma):
-        fields = gaussian_filter(
-            rng.standard_normal((count, side, side)), sigma=(0, sigma, sigma)
-        )
-        fields /= fields.std(axis=(1, 2), keepdims=True)
-        return fields.reshape(count, -1).astype(np.float32)
-
-    yy, xx = np.mgrid[:side, :side]
-    window = np.exp(-((yy - 13.5) ** 2 + (xx - 13.5) ** 2) / (2 * 6.0**2))
-    window = window.ravel().astype(np.float32)
-    prototypes = smooth_fields(10 * styles, 1.5) * window
-    basis = smooth_fields(64, 2.0) * window * np.float32(noise / 8)
-
-    n = n_train + n_test
-    y = rng.integers(0, 10, n)
-    X = prototypes[y * styles + rng.integers(0, styles, n)]
-    X += rng.standard_normal((n, len(basis)), dtype=np.float32) @ basis
-    X *= 0.6
-    X -= 0.15
-    np.clip(X, 0, 1, out=X)
-    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
-
-
 def make_digits():
     """scikit-learn's digits scaled to [0, 1], split 80/20 (stratified)."""
     X, y = load_digits(return_X_y=True)
