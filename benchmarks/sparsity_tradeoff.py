@@ -27,12 +27,12 @@ within 0.5 points of dense 'l2'). Writes ``NAME.json``, ``NAME.png`` and
 default ``sparsity_tradeoff``) and prints a row per fit.
 
 Run from the repository root (2 cores; ``--jobs 2`` runs two (data set,
-seed) pairs at a time, each on one BLAS thread; about 6 minutes per 28x28 data
-set and seed on one core)::
+seed) pairs at a time, each on one BLAS thread; 3 to 5 minutes per 28x28 data
+set and seed on one core of the idle 2-core machine)::
 
     PYTHONPATH=. python benchmarks/sparsity_tradeoff.py [--datasets digits digits28]
         [--seeds 0 1 2] [--jobs 2] [--no-l1] [--eta 0.1] [--learning-rate constant]
-        [--batch-size 200] [--name NAME]
+        [--batch-size 200] [--name NAME] [--out benchmarks/results]
 """
 
 import argparse
