@@ -163,10 +163,10 @@ def init_params(layer_units, activation, dtype, rng):
     """Glorot-uniform weights and biases, as scikit-learn's MLP draws them."""
     factor = 2.0 if activation == "logistic" else 6.0
     coefs, intercepts = [], []
-    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+    for layer, (fan_in, fan_out) in enumerate(zip(layer_units[:-1], layer_units[1:])):
         bound = np.sqrt(factor / (fan_in + fan_out))
-        # Fortran-ordered: the layout the training step is fastest with
-        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype, order="F"))
+        W = rng.uniform(-bound, bound, (fan_in, fan_out))
+        coefs.append(W.astype(dtype, order=weight_layout(layer, sparse_input=False)))
         intercepts.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
     return coefs, intercepts
 
