@@ -142,7 +142,13 @@ class SGD:
         before the step, as in the module's rule.
         """
         eta, mu = self.eta_t, self.momentum
-        work = None if penalty is _UNPENALIZED else self._buffer((kind, i), P)
+        if penalty is _UNPENALIZED:
+            if not mu:  # the biases of plain SGD: P <- P - eta * g
+                add_gradient(P, -eta, 1.0)
+                return
+            work = None
+        else:
+            work = self._buffer((kind, i), P)
         if not mu:  # P <- P - eta * (lmbda * dR(P) + g)
             penalty.add_gradient(P, P, work, scale=-eta)
             add_gradient(P, -eta, 1.0)
