@@ -137,14 +137,18 @@ def forward(X, coefs, intercepts, activation, out_activation):
     """
     A = X
     last = len(coefs) - 1
+    hidden = _bias_activation(activation)  # one pass for bias and ReLU
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         if sp.issparse(A) or sp.issparse(W):  # W is sparse in compacted models
             Z = A @ W
             Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
         else:
             Z = matmul(A, W)
-        Z += b
-        A = ACTIVATIONS[out_activation if i == last else activation](Z)
+        if i < last:
+            A = hidden(Z, b)
+        else:
+            Z += b
+            A = ACTIVATIONS[out_activation](Z)
     return A
 
 
