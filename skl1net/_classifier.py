@@ -8,7 +8,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
     check_classification_targets,
@@ -394,8 +393,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
             return per_sample
         return sample_weight * per_sample
 
-    def _auto_eta(self, X):
-        mean_sq_norm = float(row_norms(X, squared=True).mean()) if X.shape[0] else 0.0
+    def _auto_eta(self, sq_norms):
+        mean_sq_norm = float(sq_norms.mean())
         return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
 
     def _validation_score(self, X, y, sample_weight):

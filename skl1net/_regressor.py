@@ -6,7 +6,6 @@ import numpy as np
 
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils.extmath import row_norms
 
 from ._base import BaseL1MLP
 
@@ -249,8 +248,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     def _out_activation(self):
         return "identity"
 
-    def _auto_eta(self, X):
-        lipschitz = float(row_norms(X, squared=True).max(initial=0.0)) + 1.0
+    def _auto_eta(self, sq_norms):
+        lipschitz = float(sq_norms.max(initial=0.0)) + 1.0
         return min(1e-3, (1.0 - self.momentum) / lipschitz)
 
     def _targets(self, y, sample_weight, *, first, incremental, classes):

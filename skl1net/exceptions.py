@@ -3,6 +3,44 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 
+class InputScaleWarning(UserWarning):
+    """The features are far from unit scale: the network will train poorly.
+
+    Issued by ``fit`` and ``partial_fit`` with ``eta='auto'`` when the root
+    mean square of the feature values exceeds 10 (raw 8-bit pixels: about 85).
+    ``eta='auto'`` shrinks the step to keep such a fit stable, but the
+    biases then barely move, the network starts far from where its
+    initialisation is designed to start, and the L1 penalty's strength depends
+    on the features' scale. Scale the features instead: a
+    :class:`~sklearn.preprocessing.StandardScaler` or
+    :class:`~sklearn.preprocessing.MinMaxScaler` in a pipeline, or ``X / 255``
+    for 8-bit images. To silence it, filter it with :mod:`warnings`.
+
+    Parameters
+    ----------
+    rms : float
+        Root mean square of the feature values of the training data.
+
+    Examples
+    --------
+    >>> from skl1net.exceptions import InputScaleWarning
+    >>> print(InputScaleWarning(85.2))  # doctest: +ELLIPSIS
+    The features are large (root mean square 85.2)...
+    """
+
+    def __init__(self, rms):
+        super().__init__(rms)
+        self.rms = rms
+
+    def __str__(self):
+        return (
+            f"The features are large (root mean square {self.rms:.3g}): the network "
+            "trains poorly on unscaled inputs, and the penalty's strength depends on "
+            "their scale. Scale them, e.g. with StandardScaler or MinMaxScaler in a "
+            "pipeline (X / 255 for 8-bit images)."
+        )
+
+
 class InconsistentVersionWarning(UserWarning):
     """A model is loaded by another version of skl1net than the one that saved it.
 
