@@ -1,17 +1,22 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 # cython: initializedcheck=False, cdivision=True
-"""Compiled single-pass kernels of the training step (optional).
+"""Compiled single-pass kernels of the training step (optional), for any x86-64 or other CPU.
 
 Each function does in one pass over memory what its numpy version in
 :mod:`skl1net._npkernels` does in several, with the same signature and, where
 the arithmetic is the same, the same results bit for bit. The typed loops take
 C-contiguous arrays of one floating dtype, float32 or float64; they work in
 place and allocate nothing. Do not import this module directly:
-:mod:`skl1net._kernels` selects it, or numpy when it was not built.
+:mod:`skl1net._kernels` selects it, its AVX2 build
+(:mod:`skl1net._ckernels_avx2`, the same source) on processors that have AVX2,
+or numpy when neither was built.
 
 The loops are written so that the compiler vectorizes them: selections are
 ``if`` statements on a value that the compiler turns into blends, not branches
 (a branch on the sign of random weights is mispredicted half of the time).
+With the baseline instruction set (SSE2 on x86-64) the blends take several
+instructions per 4 floats; AVX2 has them in one, on 8: the sign pass over a
+784 x 100 float32 matrix takes 10.1 us here and 5.6 us in the AVX2 build.
 
 The public functions, at the end, hand Fortran-ordered arrays (the weights
 and hidden activations of a fit) to the loops as their C-ordered transposes,
@@ -22,274 +27,23 @@ their arguments before they write anything.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from cython cimport floating
-from libc.float cimport DBL_EPSILON, FLT_EPSILON
-from libc.math cimport exp, expf, log
-
-from . import _npkernels
+include "_ckernels_body.pxi"
 
 
-cdef inline floating _sign_times(floating w, floating t) noexcept nogil:
-    # t * sign(w), sign(0) = 0 (sign(NaN) is 0 too, where numpy's is NaN).
-    # float: arithmetic on the comparisons, which the compiler vectorizes
-    # (half the time of the selections below); double: the selections, as
-    # SSE2 has no vector conversion from 32-bit integers to doubles.
-    cdef floating s = 0
-    if floating is float:
-        s = t * <float>(<int>(w > 0) - <int>(w < 0))
-    else:
-        if w > 0:
-            s = t
-        if w < 0:
-            s = -t
-    return s
-
-
-cdef inline Py_ssize_t _size(floating[:, ::1] A) noexcept nogil:
-    return A.shape[0] * A.shape[1]
-
-
-cdef inline bint _same_shape(floating[:, ::1] A, floating[:, ::1] B) noexcept nogil:
-    return A.shape[0] == B.shape[0] and A.shape[1] == B.shape[1]
-
-
-def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G,
-                     floating[:, ::1] H=None):
-    cdef Py_ssize_t i, n = _size(W)
-    cdef floating t = <floating>scale
-    cdef floating s
-    cdef floating *w
-    cdef floating *g
-    cdef floating *h
-    if not _same_shape(W, G) or (H is not None and not _same_shape(W, H)):
-        raise ValueError("the targets must have the shape of W")
-    if n == 0:
-        return
-    # W itself as a target gets a loop of its own: the compiler's run-time
-    # aliasing check would send w == g to its scalar loop
-    w, g = &W[0, 0], &G[0, 0]
-    h = NULL if H is None else &H[0, 0]
-    if g == w and h == NULL:
-        for i in range(n):
-            w[i] += _sign_times(w[i], t)
-    elif h == NULL:
-        for i in range(n):
-            g[i] += _sign_times(w[i], t)
-    elif h == w and g != w:
-        for i in range(n):
-            s = _sign_times(w[i], t)
-            g[i] += s
-            w[i] += s
-    else:
-        for i in range(n):
-            s = _sign_times(w[i], t)
-            g[i] += s
-            h[i] += s
-
-
-def _soft_threshold_inplace(floating[:, ::1] W, double threshold):
-    cdef Py_ssize_t i, n = _size(W)
-    cdef floating t = <floating>threshold
-    cdef floating x, c
-    cdef floating *w
-    if n == 0:
-        return
-    w = &W[0, 0]
-    for i in range(n):
-        x = w[i]
-        c = x
-        if c > t:
-            c = t
-        if c < -t:
-            c = -t
-        w[i] = x - c
-
-
-cdef inline void _axpy_loop(floating *y, floating a, const floating *x, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(n):
-        y[i] += a * x[i]
-
-
-def _axpy_1d(floating[::1] y, double alpha, const floating[::1] x):
-    if x.shape[0] != y.shape[0]:
-        raise ValueError("x and y must have the same size")
-    if y.shape[0]:
-        _axpy_loop(&y[0], <floating>alpha, &x[0], y.shape[0])
-
-
-def _axpy_2d(floating[:, ::1] y, double alpha, const floating[:, ::1] x):
-    if x.shape[0] != y.shape[0] or x.shape[1] != y.shape[1]:
-        raise ValueError("x and y must have the same shape")
-    if _size(y):
-        _axpy_loop(&y[0, 0], <floating>alpha, &x[0, 0], _size(y))
-
-
-def _axpy(y, double alpha, x):
-    if y.ndim == 1:
-        _axpy_1d(y, alpha, x)
-    else:
-        _axpy_2d(y, alpha, x)
-
-
-def _bias_relu(floating[:, ::1] Z, const floating[::1] b):
-    cdef Py_ssize_t r, j, n = Z.shape[0], k = Z.shape[1]
-    cdef floating v
-    cdef floating *z
-    if b.shape[0] != k:
-        raise ValueError("b must have one entry per column of Z")
-    for r in range(n):
-        z = &Z[r, 0]
-        for j in range(k):
-            v = z[j] + b[j]
-            if v < 0:
-                v = 0
-            z[j] = v
-
-
-def _bias_relu_rows(floating[:, ::1] Zt, const floating[::1] b):
-    # the transpose of a Fortran-ordered Z: b[j] is added to row j
-    cdef Py_ssize_t r, j, n = Zt.shape[1], k = Zt.shape[0]
-    cdef floating v, c
-    cdef floating *z
-    if b.shape[0] != k:
-        raise ValueError("b must have one entry per column of Z")
-    for j in range(k):
-        z = &Zt[j, 0]
-        c = b[j]
-        for r in range(n):
-            v = z[r] + c
-            if v < 0:
-                v = 0
-            z[r] = v
-
-
-def _relu_backward(const floating[:, ::1] A, floating[:, ::1] delta):
-    cdef Py_ssize_t i, n = _size(delta)
-    cdef floating m
-    cdef const floating *a
-    cdef floating *d
-    if A.shape[0] != delta.shape[0] or A.shape[1] != delta.shape[1]:
-        raise ValueError("A and delta must have the same shape")
-    if n == 0:
-        return
-    a, d = &A[0, 0], &delta[0, 0]
-    for i in range(n):
-        m = 0
-        if a[i] > 0:
-            m = 1
-        d[i] = d[i] * m
-
-
-def _softmax_cross_entropy(floating[:, ::1] Z, const floating[::1] b,
-                           const Py_ssize_t[::1] labels,
-                           const floating[::1] sample_weight=None):
-    # one row at a time: bias, max, exp and sum, loss, then the delta
-    cdef Py_ssize_t r, j, y, n = Z.shape[0], k = Z.shape[1]
-    cdef floating m, e, p, w, inv
-    cdef floating eps = FLT_EPSILON if floating is float else DBL_EPSILON
-    cdef double s, loss = 0
-    cdef floating *z
-    if b.shape[0] != k or labels.shape[0] != n:
-        raise ValueError("b, labels and Z do not match")
-    if sample_weight is not None and sample_weight.shape[0] != n:
-        raise ValueError("sample_weight and Z do not match")
-    if k == 0:
-        return 0.0
-    for r in range(n):
-        y = labels[r]
-        if y < 0 or y >= k:
-            raise ValueError(f"label {y} out of range for {k} classes")
-    for r in range(n):
-        z = &Z[r, 0]
-        for j in range(k):
-            z[j] += b[j]
-        m = z[0]
-        for j in range(1, k):
-            if z[j] > m:
-                m = z[j]
-        s = 0
-        for j in range(k):
-            if floating is float:
-                e = expf(z[j] - m)
-            else:
-                e = exp(z[j] - m)
-            z[j] = e
-            s += e
-        inv = <floating>(1.0 / s)
-        w = 1 if sample_weight is None else sample_weight[r]
-        y = labels[r]
-        p = z[y] * inv
-        loss -= w * log(eps if p < eps else p)  # NaN stays NaN
-        for j in range(k):
-            z[j] = z[j] * inv * w
-        z[y] = (p - 1) * w
-    return loss
-
-
-# -- the public kernels: the typed loops above, numpy for anything else --------
-def _c_ordered(A, *others):
-    """``A`` and ``others`` transposed when ``A`` is a Fortran-ordered matrix, else as they are.
-
-    An element-wise pass is the same on the transposes, which are C-ordered
-    if all were Fortran-ordered (if not, the typed loop rejects them).
+cdef extern from *:
     """
-    if A.ndim == 2 and not A.flags.c_contiguous and A.flags.f_contiguous:
-        return (A.T,) + tuple(None if B is None else B.T for B in others)
-    return (A,) + others
-
-
-def add_scaled_sign(W, double scale, G, H=None, work=None):
-    """``G += scale * sign(W)`` and ``H += scale * sign(W)``, the sign taken at ``W`` on entry."""
-    try:
-        W_, G_, H_ = _c_ordered(W, G, H)
-        _add_scaled_sign(W_, scale, G_, H_)
-    except (ValueError, TypeError):
-        _npkernels.add_scaled_sign(W, scale, G, H, work)
-
-
-def soft_threshold_inplace(W, double threshold, work=None):
-    """``W <- W - clip(W, -threshold, threshold)`` in place: the soft-threshold."""
-    try:
-        _soft_threshold_inplace(_c_ordered(W)[0], threshold)
-    except (ValueError, TypeError):
-        _npkernels.soft_threshold_inplace(W, threshold, work)
-
-
-def axpy(y, double alpha, x, work=None):
-    """``y += alpha * x`` in place."""
-    try:
-        y_, x_ = _c_ordered(y, x)
-        _axpy(y_, alpha, x_)
-    except (ValueError, TypeError):
-        _npkernels.axpy(y, alpha, x, work)
-
-
-def bias_relu(Z, b):
-    """``Z <- max(Z + b, 0)`` in place (NaN stays NaN), ``b`` added to every row."""
-    try:
-        if Z.ndim == 2 and not Z.flags.c_contiguous and Z.flags.f_contiguous:
-            _bias_relu_rows(Z.T, b)
-        else:
-            _bias_relu(Z, b)
-    except (ValueError, TypeError):
-        _npkernels.bias_relu(Z, b)
-
-
-def relu_backward(A, delta):
-    """``delta *= (A > 0)`` in place: the ReLU's derivative, given its output ``A``."""
-    try:
-        _relu_backward(*_c_ordered(A, delta))
-    except (ValueError, TypeError):
-        _npkernels.relu_backward(A, delta)
-
-
-def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):
-    """Softmax output, cross-entropy and output delta of a batch, in place; returns the loss.
-
-    See :func:`skl1net._npkernels.softmax_cross_entropy`.
+    static int skl1net_cpu_has_avx2(void) {
+    #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2");
+    #else
+        return 0;
+    #endif
+    }
     """
-    try:
-        return _softmax_cross_entropy(Z, b, labels, sample_weight)
-    except (ValueError, TypeError):
-        return _npkernels.softmax_cross_entropy(Z, b, labels, sample_weight, work)
+    int skl1net_cpu_has_avx2()
+
+
+def cpu_has_avx2():
+    """Whether this processor runs AVX2 instructions (False where it cannot be told)."""
+    return bool(skl1net_cpu_has_avx2())

@@ -8,8 +8,12 @@ signatures; see :mod:`skl1net._npkernels` for what each computes. Callers use
 them as attributes of this module (``_kernels.axpy(...)``), so that the
 numpy versions can also be swapped in at run time (the tests do).
 
+The compiled kernels come in two builds of one source: ``_ckernels`` for any
+processor and ``_ckernels_avx2`` (x86-64 with GCC or Clang), used when the
+processor has AVX2; :func:`compiled_variants` lists those that run here.
 Set the environment variable ``SKL1NET_NO_COMPILED=1`` before importing
-skl1net to use numpy even when the compiled module is there.
+skl1net to use numpy even when the compiled modules are there, or
+``SKL1NET_NO_AVX2=1`` to keep to the baseline build.
 
 Examples
 --------
@@ -35,18 +39,37 @@ NAMES = (
 )
 
 
-def _compiled_module():
-    if os.environ.get("SKL1NET_NO_COMPILED", "") not in ("", "0"):
-        return None
+def _flag(name):
+    return os.environ.get(name, "") not in ("", "0")
+
+
+def compiled_variants():
+    """The compiled kernel modules that are built and run on this processor.
+
+    :mod:`skl1net._ckernels` (any processor) and, when the processor has AVX2,
+    :mod:`skl1net._ckernels_avx2`; empty when neither was built, or with
+    ``SKL1NET_NO_COMPILED=1``. ``SKL1NET_NO_AVX2=1`` leaves the AVX2 build out.
+    """
+    if _flag("SKL1NET_NO_COMPILED"):
+        return []
     try:
         from . import _ckernels
     except ImportError:  # not built: no compiler when installed
-        return None
-    return _ckernels
+        return []
+    variants = [_ckernels]
+    if _ckernels.cpu_has_avx2() and not _flag("SKL1NET_NO_AVX2"):
+        try:  # imported only here: on a processor without AVX2 it could crash
+            from . import _ckernels_avx2
+        except ImportError:  # not built (not x86-64, or the compiler refused -mavx2)
+            pass
+        else:
+            variants.append(_ckernels_avx2)
+    return variants
 
 
-#: The compiled module, or None when it was not built (or is disabled).
-compiled = _compiled_module()
+#: The compiled module in use (the last, fastest, of :func:`compiled_variants`),
+#: or None when none was built (or they are disabled).
+compiled = (compiled_variants() or [None])[-1]
 #: Whether the training step runs the compiled kernels.
 COMPILED = compiled is not None
 _chosen = compiled if COMPILED else _npkernels

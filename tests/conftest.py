@@ -4,17 +4,30 @@ import pytest
 
 from skl1net import _kernels, _npkernels
 
+#: The compiled builds that run here, by module name: '_ckernels' and, on
+#: processors with AVX2, '_ckernels_avx2'.
+COMPILED_VARIANTS = {m.__name__.rsplit(".", 1)[1]: m for m in _kernels.compiled_variants()}
 
-@pytest.fixture(params=["compiled", "numpy"])
+
+def use_kernels(monkeypatch, module):
+    """Make :mod:`skl1net._kernels` serve the kernels of ``module`` for one test."""
+    for name in _kernels.NAMES:
+        monkeypatch.setattr(_kernels, name, getattr(module, name))
+    if module is not _npkernels:
+        monkeypatch.setattr(_kernels, "compiled", module)
+
+
+@pytest.fixture(params=["_ckernels", "_ckernels_avx2", "numpy"])
 def kernel_impl(request, monkeypatch):
-    """Run a test once with the compiled kernels and once with their numpy versions.
+    """Run a test with each compiled build of the kernels and with their numpy versions.
 
-    The compiled run is skipped when the extension was not built. Use it with
-    ``pytestmark = pytest.mark.usefixtures("kernel_impl")``.
+    A compiled build is skipped when it was not built or does not run on this
+    processor. Use it with ``pytestmark = pytest.mark.usefixtures("kernel_impl")``.
     """
     if request.param == "numpy":
-        for name in _kernels.NAMES:
-            monkeypatch.setattr(_kernels, name, getattr(_npkernels, name))
-    elif not _kernels.COMPILED:
-        pytest.skip("the compiled kernels are not built")
+        use_kernels(monkeypatch, _npkernels)
+    elif request.param in COMPILED_VARIANTS:
+        use_kernels(monkeypatch, COMPILED_VARIANTS[request.param])
+    else:
+        pytest.skip(f"skl1net.{request.param} is not built or does not run on this processor")
     return request.param

@@ -17,11 +17,31 @@ from sklearn.base import clone
 
 from skl1net import L1MLPClassifier, _kernels, _npkernels
 
+from conftest import COMPILED_VARIANTS, use_kernels
+
 DTYPES = [np.float32, np.float64]
 CLOSE = {np.float32: dict(rtol=1e-5, atol=1e-7), np.float64: dict(rtol=1e-12, atol=1e-15)}
 ROOT = Path(__file__).resolve().parents[1]
 
 compiled_only = pytest.mark.skipif(not _kernels.COMPILED, reason="compiled kernels not built")
+
+
+@pytest.fixture(autouse=True, params=["_ckernels", "_ckernels_avx2"])
+def compiled_build(request, monkeypatch):
+    """Run every test here with each compiled build that runs on this processor.
+
+    The facade (``_kernels.<name>`` and ``_kernels.compiled``) serves that
+    build for the test.
+    """
+    if not COMPILED_VARIANTS:
+        if request.param != "_ckernels":
+            pytest.skip("the compiled kernels are not built")
+        return None
+    if request.param not in COMPILED_VARIANTS:
+        pytest.skip(f"skl1net.{request.param} is not built or does not run on this processor")
+    module = COMPILED_VARIANTS[request.param]
+    use_kernels(monkeypatch, module)
+    return module
 
 
 def edge_weights(dtype, t=0.25, shape=(5, 7), seed=0):
@@ -49,27 +69,48 @@ def both(name, *args):
 
 
 def test_compiled_kernels_are_built_when_required():
-    # CI sets SKL1NET_REQUIRE_COMPILED=1 (.ci/run): there the build must have compiled them
+    # CI sets SKL1NET_REQUIRE_COMPILED=1 (.ci/run): there the build must have compiled them,
+    # the AVX2 build too where the processor has AVX2 and the platform builds it
     if os.environ.get("SKL1NET_REQUIRE_COMPILED", "") not in ("", "0"):
         assert _kernels.COMPILED, "skl1net._ckernels was not built"
+        import platform
+
+        from skl1net import _ckernels
+
+        if _ckernels.cpu_has_avx2() and platform.machine() == "x86_64":
+            assert "_ckernels_avx2" in COMPILED_VARIANTS, "skl1net._ckernels_avx2 was not built"
 
 
-def test_facade_offers_every_kernel_of_both_implementations():
-    for name in _kernels.NAMES:
-        assert callable(getattr(_npkernels, name))
-        if _kernels.COMPILED:
-            assert getattr(_kernels, name) is getattr(_kernels.compiled, name)
-        else:
-            assert getattr(_kernels, name) is getattr(_npkernels, name)
+def test_facade_offers_every_kernel_of_the_fastest_build_or_numpy():
+    # in a fresh interpreter: the fixtures of this module patch the facade
+    code = (
+        "import skl1net._kernels as k\n"
+        "v = k.compiled_variants()\n"
+        "assert k.compiled is (v[-1] if v else None) and k.COMPILED == bool(v)\n"
+        "impl = k.compiled if v else __import__('skl1net._npkernels').__dict__['_npkernels']\n"
+        "assert all(getattr(k, n) is getattr(impl, n) for n in k.NAMES)\n"
+        "print(k.axpy.__module__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    expected = [m.__name__ for m in _kernels.compiled_variants()][-1:] or ["skl1net._npkernels"]
+    assert out.stdout.split() == expected
 
 
-def test_environment_variable_selects_numpy():
-    env = dict(os.environ, SKL1NET_NO_COMPILED="1")
+BASELINE = "skl1net._ckernels" if COMPILED_VARIANTS else "skl1net._npkernels"
+
+
+@pytest.mark.parametrize("variable, expected", [
+    ("SKL1NET_NO_AVX2", [str(bool(COMPILED_VARIANTS)), BASELINE]),
+    ("SKL1NET_NO_COMPILED", ["False", "skl1net._npkernels"]),
+])
+def test_environment_variables_choose_the_implementation(variable, expected):
+    env = dict(os.environ, **{variable: "1"})
     code = "import skl1net._kernels as k; print(k.COMPILED, k.axpy.__module__)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["False", "skl1net._npkernels"]
+    assert out == expected
 
 
 @compiled_only
