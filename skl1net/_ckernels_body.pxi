@@ -163,14 +163,50 @@ def _relu_backward(const floating[:, ::1] A, floating[:, ::1] delta):
         d[i] = d[i] * m
 
 
+cdef inline floating _exp_row(floating *z, const floating *b, Py_ssize_t k) noexcept nogil:
+    # z <- exp(z + b - max(z + b)); returns 1 / sum: the softmax is z * the result
+    cdef Py_ssize_t j
+    cdef floating m, e
+    cdef double s = 0
+    for j in range(k):
+        z[j] += b[j]
+    m = z[0]
+    for j in range(1, k):
+        if z[j] > m:
+            m = z[j]
+    for j in range(k):
+        if floating is float:
+            e = expf(z[j] - m)
+        else:
+            e = exp(z[j] - m)
+        z[j] = e
+        s += e
+    return <floating>(1.0 / s)
+
+
+def _bias_softmax(floating[:, ::1] Z, const floating[::1] b):
+    cdef Py_ssize_t r, j, n = Z.shape[0], k = Z.shape[1]
+    cdef floating inv
+    cdef floating *z
+    if b.shape[0] != k:
+        raise ValueError("b and Z do not match")
+    if k == 0:
+        return
+    for r in range(n):
+        z = &Z[r, 0]
+        inv = _exp_row(z, &b[0], k)
+        for j in range(k):
+            z[j] *= inv
+
+
 def _softmax_cross_entropy(floating[:, ::1] Z, const floating[::1] b,
                            const Py_ssize_t[::1] labels,
                            const floating[::1] sample_weight=None):
     # one row at a time: bias, max, exp and sum, loss, then the delta
     cdef Py_ssize_t r, j, y, n = Z.shape[0], k = Z.shape[1]
-    cdef floating m, e, p, w, inv
+    cdef floating p, w, inv
     cdef floating eps = FLT_EPSILON if floating is float else DBL_EPSILON
-    cdef double s, loss = 0
+    cdef double loss = 0
     cdef floating *z
     if b.shape[0] != k or labels.shape[0] != n:
         raise ValueError("b, labels and Z do not match")
@@ -184,21 +220,7 @@ def _softmax_cross_entropy(floating[:, ::1] Z, const floating[::1] b,
             raise ValueError(f"label {y} out of range for {k} classes")
     for r in range(n):
         z = &Z[r, 0]
-        for j in range(k):
-            z[j] += b[j]
-        m = z[0]
-        for j in range(1, k):
-            if z[j] > m:
-                m = z[j]
-        s = 0
-        for j in range(k):
-            if floating is float:
-                e = expf(z[j] - m)
-            else:
-                e = exp(z[j] - m)
-            z[j] = e
-            s += e
-        inv = <floating>(1.0 / s)
+        inv = _exp_row(z, &b[0], k)
         w = 1 if sample_weight is None else sample_weight[r]
         y = labels[r]
         p = z[y] * inv
@@ -264,6 +286,14 @@ def relu_backward(A, delta):
         _relu_backward(*_c_ordered(A, delta))
     except (ValueError, TypeError):
         _npkernels.relu_backward(A, delta)
+
+
+def bias_softmax(Z, b):
+    """``Z <- softmax(Z + b)`` row by row, in place."""
+    try:
+        _bias_softmax(Z, b)
+    except (ValueError, TypeError):
+        _npkernels.bias_softmax(Z, b)
 
 
 def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):

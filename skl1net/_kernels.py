@@ -34,6 +34,7 @@ NAMES = (
     "soft_threshold_inplace",
     "axpy",
     "bias_relu",
+    "bias_softmax",
     "relu_backward",
     "softmax_cross_entropy",
 )
@@ -78,6 +79,7 @@ add_scaled_sign = _chosen.add_scaled_sign
 soft_threshold_inplace = _chosen.soft_threshold_inplace
 axpy = _chosen.axpy
 bias_relu = _chosen.bias_relu
+bias_softmax = _chosen.bias_softmax
 relu_backward = _chosen.relu_backward
 softmax_cross_entropy = _chosen.softmax_cross_entropy
 #: Scratch buffers of ``softmax_cross_entropy`` (only the numpy version uses them).

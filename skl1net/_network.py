@@ -79,14 +79,23 @@ def _bias_relu(Z, b):
     return Z
 
 
+def _bias_softmax(Z, b):
+    _kernels.bias_softmax(Z, b)
+    return Z
+
+
 def _relu_backward(A, delta):
     _kernels.relu_backward(A, delta)
 
 
+#: Activations with a kernel that adds the bias in the same pass.
+_FUSED = {"relu": _bias_relu, "softmax": _bias_softmax}
+
+
 def _bias_activation(name):
-    """``f(Z, b)``: ``Z <- act(Z + b)`` in place, one kernel for the ReLU."""
-    if name == "relu":
-        return _bias_relu
+    """``f(Z, b)``: ``Z <- act(Z + b)`` in place, one kernel for the ReLU and the softmax."""
+    if name in _FUSED:
+        return _FUSED[name]
     act = ACTIVATIONS[name]
 
     def bias_activation(Z, b):
@@ -137,18 +146,15 @@ def forward(X, coefs, intercepts, activation, out_activation):
     """
     A = X
     last = len(coefs) - 1
-    hidden = _bias_activation(activation)  # one pass for bias and ReLU
+    # one pass each for bias and ReLU, bias and softmax
+    hidden, output = _bias_activation(activation), _bias_activation(out_activation)
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         if sp.issparse(A) or sp.issparse(W):  # W is sparse in compacted models
             Z = A @ W
             Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
         else:
             Z = matmul(A, W)
-        if i < last:
-            A = hidden(Z, b)
-        else:
-            Z += b
-            A = ACTIVATIONS[out_activation](Z)
+        A = (hidden if i < last else output)(Z, b)
     return A
 
 
@@ -207,7 +213,7 @@ class Workspace:
         self.activation = activation
         self.out_activation = out_activation
         self._bias_act = _bias_activation(activation)
-        self._out_act = ACTIVATIONS[out_activation]
+        self._bias_out = _bias_activation(out_activation)
         self._deriv = _relu_backward if activation == "relu" else DERIVATIVES[activation]
         self._loss = LOSSES[out_activation]
         # activations[i] holds the output of layer i + 1; the last one is
@@ -276,8 +282,7 @@ class Workspace:
     def forward(self, X, coefs, intercepts):
         """Output probabilities of the batch ``X``, in the workspace."""
         Z = self._pre_output(X, coefs, intercepts)
-        Z += intercepts[-1]
-        return self._out_act(Z)
+        return self._bias_out(Z, intercepts[-1])
 
     def _output_delta(self, Z, b, T, sample_weight, rows):
         """Turn the output's ``Z`` (no bias) into the output delta; return the loss and the gradients' scale.
@@ -289,8 +294,7 @@ class Workspace:
         if T.ndim == 1:  # class indices, softmax output: one kernel
             total = _kernels.softmax_cross_entropy(Z, b, T, sample_weight, rows.softmax_work)
         else:
-            Z += b
-            P = self._out_act(Z)
+            P = self._bias_out(Z, b)
             losses = self._loss(T, P, out=rows.loss_work)
             P -= T
             total = _npkernels.weighted_total(losses, P, sample_weight)

@@ -74,6 +74,20 @@ def softmax(Z):
     return Z
 
 
+def bias_softmax(Z, b):
+    """``Z <- softmax(Z + b)`` row by row, in place, ``b`` added to every row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import bias_softmax
+    >>> Z = np.zeros((1, 2)); bias_softmax(Z, np.log(np.array([1.0, 3.0]))); Z
+    array([[0.25, 0.75]])
+    """
+    Z += b
+    softmax(Z)
+
+
 def add_scaled_sign(W, scale, G, H=None, work=None):
     """``G += scale * sign(W)`` and, if given, ``H += scale * sign(W)``, in place.
 

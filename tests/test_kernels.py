@@ -199,6 +199,26 @@ def test_softmax_cross_entropy_matches_numpy(dtype, n, weighted):
 
 @compiled_only
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 13, 0])
+def test_bias_softmax_matches_numpy_and_gives_probabilities(dtype, n):
+    rng = np.random.default_rng(8)
+    Z = (3 * rng.normal(size=(n, 5))).astype(dtype)
+    if n > 2:
+        Z[1] = [200.0, -200.0, 0.0, 0.0, 0.0]  # far apart: no overflow, one class near 0
+        Z[2] = [np.nan, 0.0, 1.0, 2.0, 3.0]  # NaN stays NaN, on its row only
+    b = rng.normal(size=5).astype(dtype)
+    ([Pc, _], _), ([Pn, _], _) = both("bias_softmax", Z, b)
+    np.testing.assert_allclose(Pc, Pn, **CLOSE[dtype])
+    finite = ~np.isnan(Pn).any(axis=1)
+    assert Pc.dtype == dtype and np.isnan(Pc[~finite]).all()
+    np.testing.assert_allclose(Pc[finite].sum(axis=1), 1, rtol=1e-6)
+    assert np.all(Pc[finite] >= 0)
+    if n > 2:
+        assert Pc[1, 1] < 1e-30 and Pc[1, 0] == pytest.approx(1)
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_fortran_ordered_arrays_take_the_typed_loops(dtype, monkeypatch):
     # The weights and hidden activations of a fit are Fortran-ordered.
     rng = np.random.default_rng(7)
