@@ -214,12 +214,35 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 )
         return [int(s) for s in sizes]
 
-    def _check_params(self):
-        """Rules that span several parameters (single ranges are in the constraints)."""
-        hidden = self._hidden_sizes()
+    def _check_params(self, first=True):
+        """Rules that span several parameters (single ranges are in the constraints).
+
+        Returns the hidden layer sizes of the network to train: those of
+        ``hidden_layer_sizes`` for a new network, or, when training goes on
+        (``partial_fit``, ``warm_start``), those of the fitted one, which
+        ``hidden_layer_sizes`` must still describe.
+        """
         if self.early_stopping and self.validation_fraction <= 0:
             raise ValueError("early_stopping=True needs validation_fraction > 0.")
-        return hidden
+        if first:
+            return self._hidden_sizes()
+        fitted = [int(W.shape[1]) for W in self.coefs_[:-1]]
+        sizes = self.hidden_layer_sizes
+        if list(np.atleast_1d(sizes)) != fitted:
+            raise ValueError(
+                f"hidden_layer_sizes={sizes!r} does not match the fitted network's "
+                f"hidden layers {tuple(fitted)!r}: partial_fit and warm_start train "
+                "the fitted network further. Fit with warm_start=False to train a "
+                "network of other sizes."
+            )
+        if 0 in fitted:
+            raise ValueError(
+                f"The fitted network has no hidden units left (hidden layers "
+                f"{tuple(fitted)!r}, compacted from a network whose weights were all "
+                "zero): it cannot be trained further. Fit a new network with "
+                "warm_start=False."
+            )
+        return fitted
 
     def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):
         with naming("X"):
@@ -289,8 +312,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             # _fit_context checks the parameters of partial_fit on the first
             # call only; set_params may have put them out of range since.
             self._validate_params()
-        hidden = self._check_params()
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
+        hidden = self._check_params(first)
         X, y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first=first
         )
@@ -652,6 +675,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         >>> sum(small.hidden_layer_sizes) < 20, bool(np.allclose(small.predict(X), reg.predict(X)))
         (True, True)
         """
+        check_is_fitted(self)
         return compact_model(self, sparse=sparse)
 
     # -- persistence -------------------------------------------------------------

@@ -205,6 +205,21 @@ def test_warm_start_continues_from_the_previous_solution(scaled_iris):
     assert cold.n_iter_ == 5
 
 
+@pytest.mark.parametrize("method", ["partial_fit", "fit"])
+def test_continuing_with_other_hidden_layer_sizes_raises(scaled_iris, method):
+    """warm_start and partial_fit train the fitted network: new sizes cannot apply silently."""
+    X, y = scaled_iris
+    clf = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=5, warm_start=True, random_state=0)
+    clf.fit(X, y)
+    state = _state(clf)
+    clf.set_params(hidden_layer_sizes=(4,))
+    with pytest.raises(ValueError, match=r"does not match the fitted network's hidden layers \(6,\)"):
+        getattr(clf, method)(X, y)
+    _assert_unchanged(clf, state)
+    getattr(clf.set_params(hidden_layer_sizes=6), method)(X, y)  # the same sizes, spelt otherwise
+    assert clf.t_ > state[2]
+
+
 def test_early_stopping_keeps_the_best_validation_weights(digits):
     X_train, X_test, y_train, y_test = digits
     clf = L1MLPClassifier(early_stopping=True, n_iter_no_change=5, random_state=0)
