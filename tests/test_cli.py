@@ -154,7 +154,9 @@ def test_demo_needs_no_arguments():
         (["train", "{text}", "--target", "target"], ["non-numeric", "colour"]),
         (["train", "{empty}", "--target", "target"], ["cannot read"]),
         (["train", "{binary}", "--target", "target"], ["cannot read"]),
-        (["train", "{nan}", "--target", "target"], ["NaN"]),
+        (["train", "{nan}", "--target", "target"], ["missing values", "'mean_radius'", "row 1"]),
+        (["train", "{nan_target}", "--target", "target"], ["missing values", "'target'", "row 5"]),
+        (["predict", "{model}", "{nan}"], ["missing values", "'mean_radius'", "row 1"]),
         (["train", "{data}", "--target", "target", "--out", "{tmp}/no/dir/m.skops"],
          ["cannot write"]),
         (["predict", "{tmp}/absent.skops", "{data}"], ["no such file"]),
@@ -174,6 +176,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, data, table, capsys, ar
         "text": table.assign(colour="red"),
         "nan": table.assign(mean_radius=np.nan),
         "fewer": table.drop(columns="mean_radius"),
+        "nan_target": table.assign(target=np.where(np.arange(len(table)) == 4, np.nan, 1.0)),
     }.items():
         files[name] = tmp_path / f"{name}.csv"
         frame.to_csv(files[name], index=False)
