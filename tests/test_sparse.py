@@ -220,6 +220,16 @@ def test_compact_of_an_unfitted_model_raises_not_fitted():
 
 
 # -- path and CV -----------------------------------------------------------------------
+def test_automatic_grid_refuses_a_zero_lmbda_max():
+    """A constant target leaves no gradient at W_0 = 0: the error says to pass lmbdas."""
+    X = np.random.RandomState(0).randn(20, 3)
+    reg = L1MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    assert lmbda_max(X, np.ones(20), reg) == 0
+    with pytest.raises(ValueError, match=r"lmbda_max is 0.*lmbdas=\[\.\.\.\]"):
+        lmbda_path(X, np.ones(20), estimator=reg)
+    assert len(lmbda_path(X, np.ones(20), estimator=reg, lmbdas=[1e-3])) == 1
+
+
 def test_path_sparsity_grows_with_lmbda(digits):
     X_train, _, y_train, _ = digits
     clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
