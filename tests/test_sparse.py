@@ -321,6 +321,19 @@ def test_cv_chooses_like_grid_search_within_noise(cancer):
     assert (final.lmbda, final.max_iter, final.warm_start) == (ours.lmbda_, 200, False)
 
 
+def test_cv_final_model_keeps_the_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    X = (X - X.mean()) / X.std()
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=2).fit(X, y)
+    np.testing.assert_array_equal(cv.best_estimator_.feature_names_in_, X.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no "fitted without feature names"
+        np.testing.assert_array_equal(cv.best_estimator_.predict(X), cv.predict(X))
+    assert isinstance(X, pd.DataFrame)
+
+
 @parametrize_with_checks(
     [
         L1MLPClassifierCV(
