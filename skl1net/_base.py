@@ -555,10 +555,11 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
 
     def _diverged(self, objective, start=None):
         grew = "" if start is None else f" (from {start:.4g} on the first batch)"
+        value = f" ({self.eta_:.4g})" if self.eta == "auto" else ""
         raise ValueError(
             f"Training diverged after {self.n_iter_} complete epoch(s): the "
             f"objective became {objective:.4g}{grew}. The learning rate "
-            f"eta={self.eta!r} ({self.eta_:.4g}) is too large for this data: lower `eta`, or "
+            f"eta={self.eta!r}{value} is too large for this data: lower `eta`, or "
             "standardize the features (for example with "
             "sklearn.preprocessing.StandardScaler)."
         )
