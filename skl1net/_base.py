@@ -568,6 +568,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         if validation is not None:
             score = self._validation_score(*validation)
             self.validation_scores_.append(score)
+            if self.verbose:  # as scikit-learn's MLPs print it
+                print(f"Validation score: {score:f}")
             if score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:

@@ -230,6 +230,21 @@ def test_early_stopping_keeps_the_best_validation_weights(digits):
     assert clf.score(X_test, y_test) > 0.93
 
 
+def test_verbose_prints_each_epoch_and_validation_score(scaled_iris, capsys):
+    X, y = scaled_iris
+    clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=4, early_stopping=True,
+                          verbose=True, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [line for line in lines if line.startswith("Iteration")]
+    scores = [line for line in lines if line.startswith("Validation score: ")]
+    assert len(epochs) == clf.n_iter_ == 4
+    assert [float(line.split(": ")[1]) for line in scores] == pytest.approx(
+        clf.validation_scores_, abs=1e-6
+    )
+    clf.set_params(verbose=False).fit(X, y)
+    assert capsys.readouterr().out == ""
+
+
 def test_switching_early_stopping_between_calls(scaled_iris):
     X, y = scaled_iris
     clf = L1MLPClassifier(
