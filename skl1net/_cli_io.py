@@ -1,8 +1,8 @@
 """Input and output of the command line: tables in, models saved and loaded safely.
 
 Everything that can go wrong because of what the user gave (a missing file, a
-missing column, text where numbers are expected, a model file that is not
-safe to load) raises :class:`UserError`, which the command line reports in one
+missing column, a missing value, text where numbers are expected, a model file
+that is not safe to load) raises :class:`UserError`, which the command line reports in one
 line with exit code 2. The heavy optional packages (pandas, skops) are
 imported here, lazily, by :func:`require`.
 """
