@@ -214,12 +214,35 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 )
         return [int(s) for s in sizes]
 
-    def _check_params(self):
-        """Rules that span several parameters (single ranges are in the constraints)."""
-        hidden = self._hidden_sizes()
+    def _check_params(self, first=True):
+        """Rules that span several parameters (single ranges are in the constraints).
+
+        Returns the hidden layer sizes of the network to train: those of
+        ``hidden_layer_sizes`` for a new network, or, when training goes on
+        (``partial_fit``, ``warm_start``), those of the fitted one, which
+        ``hidden_layer_sizes`` must still describe.
+        """
         if self.early_stopping and self.validation_fraction <= 0:
             raise ValueError("early_stopping=True needs validation_fraction > 0.")
-        return hidden
+        if first:
+            return self._hidden_sizes()
+        fitted = [int(W.shape[1]) for W in self.coefs_[:-1]]
+        sizes = self.hidden_layer_sizes
+        if list(np.atleast_1d(sizes)) != fitted:
+            raise ValueError(
+                f"hidden_layer_sizes={sizes!r} does not match the fitted network's "
+                f"hidden layers {tuple(fitted)!r}: partial_fit and warm_start train "
+                "the fitted network further. Fit with warm_start=False to train a "
+                "network of other sizes."
+            )
+        if 0 in fitted:
+            raise ValueError(
+                f"The fitted network has no hidden units left (hidden layers "
+                f"{tuple(fitted)!r}, compacted from a network whose weights were all "
+                "zero): it cannot be trained further. Fit a new network with "
+                "warm_start=False."
+            )
+        return fitted
 
     def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):
         with naming("X"):
@@ -289,8 +312,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             # _fit_context checks the parameters of partial_fit on the first
             # call only; set_params may have put them out of range since.
             self._validate_params()
-        hidden = self._check_params()
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
+        hidden = self._check_params(first)
         X, y, sample_weight = self._validate_training_data(
             X, y, sample_weight, first=first
         )
@@ -532,10 +555,11 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
 
     def _diverged(self, objective, start=None):
         grew = "" if start is None else f" (from {start:.4g} on the first batch)"
+        value = f" ({self.eta_:.4g})" if self.eta == "auto" else ""
         raise ValueError(
             f"Training diverged after {self.n_iter_} complete epoch(s): the "
             f"objective became {objective:.4g}{grew}. The learning rate "
-            f"eta={self.eta!r} ({self.eta_:.4g}) is too large for this data: lower `eta`, or "
+            f"eta={self.eta!r}{value} is too large for this data: lower `eta`, or "
             "standardize the features (for example with "
             "sklearn.preprocessing.StandardScaler)."
         )
@@ -544,6 +568,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         if validation is not None:
             score = self._validation_score(*validation)
             self.validation_scores_.append(score)
+            if self.verbose:  # as scikit-learn's MLPs print it
+                print(f"Validation score: {score:f}")
             if score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:
@@ -652,6 +678,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         >>> sum(small.hidden_layer_sizes) < 20, bool(np.allclose(small.predict(X), reg.predict(X)))
         (True, True)
         """
+        check_is_fitted(self)
         return compact_model(self, sparse=sparse)
 
     # -- persistence -------------------------------------------------------------

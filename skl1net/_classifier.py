@@ -117,7 +117,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     warm_start : bool, default=False
-        Reuse the previous solution as initialisation of the next ``fit``.
+        Reuse the previous solution as initialisation of the next ``fit``
+        (``hidden_layer_sizes`` must then still match the fitted network).
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into the sample weights; 'balanced'
         uses ``n_samples / (n_classes * np.bincount(y))``. Not supported for
@@ -126,7 +127,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Seed of the initial weights, the shuffling and the validation split.
         The same seed and data give bit-identical ``coefs_`` on one machine.
     verbose : bool, default=False
-        Print the objective after each epoch.
+        Print the objective after each epoch (and, with ``early_stopping``,
+        the validation score).
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty, the zero weights held at zero, for

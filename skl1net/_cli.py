@@ -243,11 +243,20 @@ def _predict(args):
     check_writable(args.out)
     if not hasattr(model, "predict"):
         raise UserError(f"{args.model} holds a {type(model).__name__}, not a model")
+    if args.proba and not hasattr(model, "predict_proba"):
+        raise UserError(
+            f"{args.model} holds a {type(model).__name__}, which gives no class "
+            "probabilities: drop --proba"
+        )
     table = read_table(args.data, args.command)
     names = getattr(model, "feature_names_in_", None)
     columns = list(table.columns) if names is None else [str(n) for n in names]
     X = numeric_features(table, columns, args.data)
-    out = pd.DataFrame({"prediction": model.predict(X)})
+    predictions = model.predict(X)
+    if predictions.ndim == 1:
+        out = pd.DataFrame({"prediction": predictions})
+    else:  # multilabel or multi-output: one column per output
+        out = pd.DataFrame(predictions).add_prefix("prediction_")
     if args.proba:
         proba = model.predict_proba(X)
         for k, label in enumerate(_classifier(model).classes_):

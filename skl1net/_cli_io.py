@@ -1,8 +1,8 @@
 """Input and output of the command line: tables in, models saved and loaded safely.
 
 Everything that can go wrong because of what the user gave (a missing file, a
-missing column, text where numbers are expected, a model file that is not
-safe to load) raises :class:`UserError`, which the command line reports in one
+missing column, a missing value, text where numbers are expected, a model file
+that is not safe to load) raises :class:`UserError`, which the command line reports in one
 line with exit code 2. The heavy optional packages (pandas, skops) are
 imported here, lazily, by :func:`require`.
 """
@@ -65,6 +65,18 @@ def _check_columns(table, columns, path):
         )
 
 
+def _check_complete(frame, path):
+    """Refuse missing values, naming the columns and the first data row (1-based) with one."""
+    missing = frame.isna().to_numpy()
+    if missing.any():
+        names = [str(c) for c, m in zip(frame.columns, missing.any(axis=0)) if m]
+        raise UserError(
+            f"missing values in {path}, column(s) {', '.join(map(repr, names))} (first in "
+            f"data row {int(missing.any(axis=1).argmax()) + 1}); fill or drop them first "
+            "(for example with scikit-learn's SimpleImputer)"
+        )
+
+
 def numeric_features(table, columns, path):
     """``table[columns]``, checked to be numeric, as a DataFrame."""
     from pandas.api.types import is_numeric_dtype
@@ -79,12 +91,14 @@ def numeric_features(table, columns, path):
             f"non-numeric feature column(s) in {path}: {', '.join(text)}; encode "
             "them as numbers first (for example with scikit-learn's OneHotEncoder)"
         )
+    _check_complete(X, path)
     return X
 
 
 def split_target(table, target, path):
     """Numeric feature DataFrame and target array of a table."""
     _check_columns(table, [target], path)
+    _check_complete(table[[target]], path)
     features = [c for c in table.columns if c != target]
     return numeric_features(table, features, path), table[target].to_numpy()
 

@@ -191,12 +191,15 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         best = best[np.argmax(lmbdas[best])]
         self.lmbda_ = float(lmbdas[best])
         self.best_estimator_ = results[0][best]
+        if hasattr(self, "feature_names_in_"):  # the paths ran on the validated array
+            self.best_estimator_.feature_names_in_ = self.feature_names_in_
         self.classes_ = self.best_estimator_.classes_
         return self
 
     def _check_X(self, X):
+        # best_estimator_ validates X: it has the feature names and count seen in fit
         check_is_fitted(self)
-        return validate_data(self, X, accept_sparse="csr", reset=False, dtype=None)
+        return X
 
     def predict(self, X):
         """Class labels predicted by ``best_estimator_``.

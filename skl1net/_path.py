@@ -147,6 +147,13 @@ def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2):
     (3, True)
     """
     top = lmbda_max(X, y, estimator)
+    if not top > 0:
+        raise ValueError(
+            "lmbda_max is 0 for these data and this network: the loss gradient on a "
+            "zero first layer vanishes (a constant target, or no unit of the first "
+            "hidden layer active at its initial bias), so no lmbda grid can be "
+            "derived from it. Pass the lmbda values explicitly (lmbdas=[...])."
+        )
     return np.geomspace(top, top * ratio, n_lmbdas)
 
 

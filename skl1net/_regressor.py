@@ -80,11 +80,13 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     warm_start : bool, default=False
-        Reuse the previous solution as initialisation of the next ``fit``.
+        Reuse the previous solution as initialisation of the next ``fit``
+        (``hidden_layer_sizes`` must then still match the fitted network).
     random_state : int, RandomState instance or None, default=None
         Seed of the initial weights, the shuffling and the validation split.
     verbose : bool, default=False
-        Print the objective after each epoch.
+        Print the objective after each epoch (and, with ``early_stopping``,
+        the validation score).
     debias : bool, default=False
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty (zeros held at zero) for

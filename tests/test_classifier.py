@@ -205,6 +205,21 @@ def test_warm_start_continues_from_the_previous_solution(scaled_iris):
     assert cold.n_iter_ == 5
 
 
+@pytest.mark.parametrize("method", ["partial_fit", "fit"])
+def test_continuing_with_other_hidden_layer_sizes_raises(scaled_iris, method):
+    """warm_start and partial_fit train the fitted network: new sizes cannot apply silently."""
+    X, y = scaled_iris
+    clf = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=5, warm_start=True, random_state=0)
+    clf.fit(X, y)
+    state = _state(clf)
+    clf.set_params(hidden_layer_sizes=(4,))
+    with pytest.raises(ValueError, match=r"does not match the fitted network's .* \(6,\)"):
+        getattr(clf, method)(X, y)
+    _assert_unchanged(clf, state)
+    getattr(clf.set_params(hidden_layer_sizes=6), method)(X, y)  # the same sizes, spelt otherwise
+    assert clf.t_ > state[2]
+
+
 def test_early_stopping_keeps_the_best_validation_weights(digits):
     X_train, X_test, y_train, y_test = digits
     clf = L1MLPClassifier(early_stopping=True, n_iter_no_change=5, random_state=0)
@@ -213,6 +228,21 @@ def test_early_stopping_keeps_the_best_validation_weights(digits):
     assert len(clf.validation_scores_) == clf.n_iter_ < 200
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert clf.score(X_test, y_test) > 0.93
+
+
+def test_verbose_prints_each_epoch_and_validation_score(scaled_iris, capsys):
+    X, y = scaled_iris
+    clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=4, early_stopping=True,
+                          verbose=True, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [line for line in lines if line.startswith("Iteration")]
+    scores = [line for line in lines if line.startswith("Validation score: ")]
+    assert len(epochs) == clf.n_iter_ == 4
+    assert [float(line.split(": ")[1]) for line in scores] == pytest.approx(
+        clf.validation_scores_, abs=1e-6
+    )
+    clf.set_params(verbose=False).fit(X, y)
+    assert capsys.readouterr().out == ""
 
 
 def test_switching_early_stopping_between_calls(scaled_iris):

@@ -75,6 +75,36 @@ def test_train_prints_report_and_saves_a_model_predict_reads_it(tmp_path, data, 
     np.testing.assert_allclose(written[["proba_0", "proba_1"]].sum(axis=1), 1.0)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_predict_with_a_regressor_or_a_multilabel_model(tmp_path, data, table, capsys):
+    """Models saved from Python: one column per output; --proba only with probabilities."""
+    from skl1net import L1MLPClassifier, L1MLPRegressor
+
+    X = table.drop(columns="target")
+    X = (X - X.mean()) / X.std()
+    Y = np.c_[table["target"], X["mean_radius"] > 0].astype(int)
+    models = {
+        "regressor": L1MLPRegressor((8,), max_iter=5, random_state=0).fit(X, Y[:, 1] * 1.0),
+        "multilabel": L1MLPClassifier((8,), max_iter=5, random_state=0).fit(X, Y),
+    }
+    scaled = tmp_path / "scaled.csv"
+    X.to_csv(scaled, index=False)
+    for name, model in models.items():
+        path, out = tmp_path / f"{name}.skops", tmp_path / f"{name}.csv"
+        sio.dump(model, path)
+        proba = ["--proba"] if name == "multilabel" else []
+        assert run(capsys, "predict", path, scaled, *proba, "--out", out)[0] == 0
+        written = pd.read_csv(out)
+        expected = model.predict(X).reshape(len(X), -1)
+        columns = ["prediction"] if expected.shape[1] == 1 else ["prediction_0", "prediction_1"]
+        np.testing.assert_allclose(written[columns].to_numpy(), expected)
+    np.testing.assert_allclose(
+        written[["proba_0", "proba_1"]].to_numpy(), models["multilabel"].predict_proba(X)
+    )
+    code, _, err = run(capsys, "predict", tmp_path / "regressor.skops", scaled, "--proba")
+    assert_one_line_error(code, err, "L1MLPRegressor", "no class probabilities")
+
+
 def test_parquet_input_trains_like_csv(tmp_path, data, table, capsys):
     pytest.importorskip("pyarrow")
     parquet = tmp_path / "cancer.parquet"
@@ -154,7 +184,9 @@ def test_demo_needs_no_arguments():
         (["train", "{text}", "--target", "target"], ["non-numeric", "colour"]),
         (["train", "{empty}", "--target", "target"], ["cannot read"]),
         (["train", "{binary}", "--target", "target"], ["cannot read"]),
-        (["train", "{nan}", "--target", "target"], ["NaN"]),
+        (["train", "{nan}", "--target", "target"], ["missing values", "'mean_radius'", "row 1"]),
+        (["train", "{nan_target}", "--target", "target"], ["missing values", "'target'", "row 5"]),
+        (["predict", "{model}", "{nan}"], ["missing values", "'mean_radius'", "row 1"]),
         (["train", "{data}", "--target", "target", "--out", "{tmp}/no/dir/m.skops"],
          ["cannot write"]),
         (["predict", "{tmp}/absent.skops", "{data}"], ["no such file"]),
@@ -174,6 +206,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, data, table, capsys, ar
         "text": table.assign(colour="red"),
         "nan": table.assign(mean_radius=np.nan),
         "fewer": table.drop(columns="mean_radius"),
+        "nan_target": table.assign(target=np.where(np.arange(len(table)) == 4, np.nan, 1.0)),
     }.items():
         files[name] = tmp_path / f"{name}.csv"
         frame.to_csv(files[name], index=False)

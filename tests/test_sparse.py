@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine, make_classification
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -201,7 +201,35 @@ def test_compact_model_trains_further(sparse_net, digits, sparse):
     assert small.coefs_[0].shape == (X_train.shape[1], small.hidden_layer_sizes[0])
 
 
+def test_compact_of_an_all_zero_network_predicts_and_refuses_training(digits):
+    X_train, X_test, y_train, _ = digits
+    clf = L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=10.0, max_iter=5, random_state=0)
+    clf.fit(X_train / 16, y_train)
+    small = clf.compact()
+    assert small.hidden_layer_sizes == (0,)
+    np.testing.assert_allclose(small.predict_proba(X_test), clf.predict_proba(X_test), atol=1e-12)
+    for train in (small.partial_fit, small.set_params(warm_start=True).fit):
+        with pytest.raises(ValueError, match="no hidden units left"):
+            train(X_train, y_train)
+    assert small.coefs_[0].shape == (64, 0)
+
+
+def test_compact_of_an_unfitted_model_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        L1MLPClassifier().compact()
+
+
 # -- path and CV -----------------------------------------------------------------------
+def test_automatic_grid_refuses_a_zero_lmbda_max():
+    """A constant target leaves no gradient at W_0 = 0: the error says to pass lmbdas."""
+    X = np.random.RandomState(0).randn(20, 3)
+    reg = L1MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    assert lmbda_max(X, np.ones(20), reg) == 0
+    with pytest.raises(ValueError, match=r"lmbda_max is 0.*lmbdas=\[\.\.\.\]"):
+        lmbda_path(X, np.ones(20), estimator=reg)
+    assert len(lmbda_path(X, np.ones(20), estimator=reg, lmbdas=[1e-3])) == 1
+
+
 def test_path_sparsity_grows_with_lmbda(digits):
     X_train, _, y_train, _ = digits
     clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
@@ -291,6 +319,19 @@ def test_cv_chooses_like_grid_search_within_noise(cancer):
     for W, V in zip(final.coefs_, path[chosen].model.coefs_):
         np.testing.assert_array_equal(W, V)
     assert (final.lmbda, final.max_iter, final.warm_start) == (ours.lmbda_, 200, False)
+
+
+def test_cv_final_model_keeps_the_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = load_wine(return_X_y=True, as_frame=True)
+    X = (X - X.mean()) / X.std()
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=2).fit(X, y)
+    np.testing.assert_array_equal(cv.best_estimator_.feature_names_in_, X.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no "fitted without feature names"
+        np.testing.assert_array_equal(cv.best_estimator_.predict(X), cv.predict(X))
+    assert isinstance(X, pd.DataFrame)
 
 
 @parametrize_with_checks(
