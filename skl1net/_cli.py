@@ -37,7 +37,7 @@ from ._cli_io import (
     write_table,
 )
 
-PENALTIES = ("l1_prox", "l1", "l2")
+PENALTIES = ("l1_prox", "l1", "l2", "group_l1_prox")
 
 
 # -- argument types -------------------------------------------------------------
@@ -273,6 +273,10 @@ def _path(args):
 
     pd = require("pandas", args.command)
     require("matplotlib", args.command)
+    if not args.lmbdas and args.lmbda_min >= args.lmbda_max:
+        raise UserError(
+            f"--lmbda-min {args.lmbda_min:g} must be smaller than --lmbda-max {args.lmbda_max:g}"
+        )
     lmbdas = args.lmbdas or np.geomspace(args.lmbda_max, args.lmbda_min, args.n_lmbdas)
     csv, png = args.out + ".csv", args.out + ".png"
     check_writable(csv, png)

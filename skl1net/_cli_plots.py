@@ -24,8 +24,10 @@ def plot_first_layer(models, image_shape, path, *, n_units=12, command="demo"):
     Each image is one hidden unit's incoming weights reshaped to
     ``image_shape``; exact zeros are drawn black, so the sparsity of each
     penalty is visible at a glance. Models trained with the same
-    ``random_state`` start from the same weights, so column ``k`` shows the
-    same unit under every penalty.
+    ``random_state`` start from the same weights, so each column shows the
+    same unit under every penalty: the units that the sparsest model uses
+    most (most non-zero incoming weights), since most of its units may be
+    dead.
 
     Parameters
     ----------
@@ -46,11 +48,14 @@ def plot_first_layer(models, image_shape, path, *, n_units=12, command="demo"):
 
     cmap = colormaps["RdBu_r"].with_extremes(bad="black")
     n_units = min(n_units, min(m.coefs_[0].shape[1] for m in models.values()))
+    sparsest = max(models.values(), key=lambda m: m.zero_fraction_)
+    alive = np.count_nonzero(sparsest.coefs_[0], axis=0)
+    units = np.sort(np.argsort(-alive, kind="stable")[:n_units])
     fig = Figure(figsize=(1.1 * n_units, 1.45 * len(models) + 0.5), layout="constrained")
     fig.suptitle("First-layer weights of each hidden unit (black: exactly 0)")
     rows = fig.subfigures(len(models), 1, squeeze=False)[:, 0]
     for row, (label, model) in zip(rows, models.items()):
-        W = model.coefs_[0][:, :n_units]
+        W = model.coefs_[0][:, units]
         scale = float(np.abs(W).max()) or 1.0
         row.suptitle(
             f"{label}: {model.zero_fraction_:.0%} of all weights are 0, "

@@ -19,13 +19,16 @@ class InputScaleWarning(UserWarning):
     Parameters
     ----------
     rms : float
-        Root mean square of the feature values of the training data.
+        Root mean square of the feature values of the training data. The
+        message rounds it to an integer, so that the folds of a
+        cross-validation, whose values differ a little, give one message,
+        which Python's warning filter shows once.
 
     Examples
     --------
     >>> from skl1net.exceptions import InputScaleWarning
     >>> print(InputScaleWarning(85.2))  # doctest: +ELLIPSIS
-    The features are large (root mean square 85.2)...
+    The features are large (root mean square 85)...
     """
 
     def __init__(self, rms):
@@ -34,7 +37,7 @@ class InputScaleWarning(UserWarning):
 
     def __str__(self):
         return (
-            f"The features are large (root mean square {self.rms:.3g}): the network "
+            f"The features are large (root mean square {self.rms:.0f}): the network "
             "trains poorly on unscaled inputs, and the penalty's strength depends on "
             "their scale. Scale them, e.g. with StandardScaler or MinMaxScaler in a "
             "pipeline (X / 255 for 8-bit images)."

@@ -195,6 +195,8 @@ def test_demo_needs_no_arguments():
         (["predict", "{model}", "{fewer}"], ["no column 'mean_radius'"]),
         (["predict", "{model}", "{data}", "--out", "{tmp}/no/p.csv"], ["cannot write"]),
         (["path", "{data}", "--target", "target", "--out", "{tmp}/no/p"], ["cannot write"]),
+        (["path", "{data}", "--target", "target", "--lmbda-min", "1", "--lmbda-max", "0.1"],
+         ["--lmbda-min 1 must be smaller than --lmbda-max 0.1"]),
         (["demo", "--out", "{tmp}/no/demo.png"], ["cannot write"]),
     ],
 )
