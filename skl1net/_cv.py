@@ -11,28 +11,33 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._classifier import L1MLPClassifier
 from ._path import lmbda_grid, snapshot, walk
 
 
-def _fold_scores(estimator, X, y, train, test, lmbdas, warm_max_iter):
-    """Held-out accuracy of each ``lmbda`` along the path fitted on ``train``."""
-    X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+def _rows(a, rows):
+    return None if a is None else _safe_indexing(a, rows)
+
+
+def _fold_scores(estimator, X, y, sample_weight, train, test, lmbdas, warm_max_iter):
+    """Held-out (weighted) accuracy of each ``lmbda`` along the path fitted on ``train``."""
+    X_test, y_test, sw_test = _rows(X, test), _rows(y, test), _rows(sample_weight, test)
     scores = np.empty(len(lmbdas))
     path = walk(
-        estimator, _safe_indexing(X, train), _safe_indexing(y, train), lmbdas, warm_max_iter
+        estimator, _rows(X, train), _rows(y, train), lmbdas, warm_max_iter,
+        _rows(sample_weight, train),
     )
     for i, est, _ in path:
-        scores[i] = est.score(X_test, y_test)
+        scores[i] = est.score(X_test, y_test, sample_weight=sw_test)
     return scores
 
 
-def _full_path(estimator, X, y, lmbdas, warm_max_iter):
+def _full_path(estimator, X, y, sample_weight, lmbdas, warm_max_iter):
     """The models of the path fitted on all the data, in the order of ``lmbdas``."""
     models = [None] * len(lmbdas)
-    for i, est, _ in walk(estimator, X, y, lmbdas, warm_max_iter):
+    for i, est, _ in walk(estimator, X, y, lmbdas, warm_max_iter, sample_weight):
         models[i] = snapshot(est, estimator)
     return models
 
@@ -152,7 +157,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.warm_max_iter = warm_max_iter
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Choose ``lmbda`` by cross-validation, then refit on all the data.
 
         Parameters
@@ -161,6 +166,10 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             Training data.
         y : array-like of shape (n_samples,)
             Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples: in every fit (the objective's weighted
+            mean loss), in the automatic grid, and in the held-out accuracy
+            of each fold. None: equal weights.
 
         Returns
         -------
@@ -169,18 +178,22 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32))
         check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
         estimator = L1MLPClassifier() if self.estimator is None else self.estimator
         if isinstance(self.lmbdas, Integral):
-            lmbdas = lmbda_grid(X, y, estimator, self.lmbdas, self.ratio)
+            lmbdas = lmbda_grid(X, y, estimator, self.lmbdas, self.ratio, sample_weight)
         else:
             lmbdas = np.asarray(self.lmbdas, dtype=np.float64).ravel()
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
         # The path on all the data runs beside the folds' (first: it is the
         # longest); the final model is its point at the chosen lmbda.
         results = Parallel(n_jobs=self.n_jobs)(
-            [delayed(_full_path)(estimator, X, y, lmbdas, self.warm_max_iter)]
+            [delayed(_full_path)(estimator, X, y, sample_weight, lmbdas, self.warm_max_iter)]
             + [
-                delayed(_fold_scores)(estimator, X, y, train, test, lmbdas, self.warm_max_iter)
+                delayed(_fold_scores)(
+                    estimator, X, y, sample_weight, train, test, lmbdas, self.warm_max_iter
+                )
                 for train, test in folds
             ]
         )

@@ -51,7 +51,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.multiclass import type_of_target
 
 from ._blas import matmul as blas_matmul
@@ -69,14 +69,20 @@ def _default_estimator(y):
     return L1MLPRegressor()
 
 
-def _target_matrix(estimator, X, y):
-    """The float target matrix ``estimator`` would train on, via a throwaway clone."""
+def _target_matrix(estimator, X, y, sample_weight=None):
+    """The float target matrix and sample weights ``estimator`` would train on, via a throwaway clone.
+
+    The weights include the estimator's ``class_weight``; None means equal.
+    """
     est = clone(estimator)
-    Y, _, _ = est._targets(np.asarray(y), None, first=True, incremental=False, classes=None)
-    return np.asarray(Y, dtype=np.float64), est
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    Y, sw, _ = est._targets(np.asarray(y), sample_weight, first=True, incremental=False,
+                            classes=None)
+    return np.asarray(Y, dtype=np.float64), sw, est
 
 
-def lmbda_max(X, y, estimator=None):
+def lmbda_max(X, y, estimator=None, sample_weight=None):
     """Smallest ``lmbda`` at which the zero first layer is stationary (see module doc).
 
     Parameters
@@ -89,6 +95,9 @@ def lmbda_max(X, y, estimator=None):
         Architecture, activation and ``random_state`` of the network (its
         ``lmbda`` is ignored); by default one with default settings, a
         classifier for class targets and a regressor otherwise.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples in the objective's weighted mean loss (with
+        the estimator's ``class_weight``); None: equal weights.
 
     Returns
     -------
@@ -109,7 +118,7 @@ def lmbda_max(X, y, estimator=None):
     if estimator is None:
         estimator = _default_estimator(y)
     X = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
-    Y, est = _target_matrix(estimator, X, y)
+    Y, sw, est = _target_matrix(estimator, X, y, sample_weight)
     hidden = est._hidden_sizes()
     units = [X.shape[1], *hidden, Y.shape[1]]
     coefs, intercepts = init_params(
@@ -123,8 +132,13 @@ def lmbda_max(X, y, estimator=None):
         z = b.copy() if k == 0 else a @ coefs[k] + b
         a = act(z)
         activations.append(a)
-    # Output at its best constant: the target mean; residual P - Y per sample.
-    delta = (Y.mean(axis=0) - Y) / len(Y)
+    # Output at its best constant: the (weighted) target mean; residual P - Y
+    # per sample, times the sample's share of the weighted mean loss.
+    if sw is None:
+        delta = (Y.mean(axis=0) - Y) / len(Y)
+    else:
+        share = sw / sw.sum()
+        delta = share[:, None] * (np.average(Y, axis=0, weights=share) - Y)
     # scipy's BLAS, as the fits that follow use (see skl1net._blas)
     for k in range(len(hidden), 0, -1):
         delta = blas_matmul(delta, coefs[k].T)
@@ -133,7 +147,7 @@ def lmbda_max(X, y, estimator=None):
     return float(np.abs(grad).max())
 
 
-def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2):
+def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2, sample_weight=None):
     """Log-spaced grid from :func:`lmbda_max` down to ``ratio * lmbda_max``, decreasing.
 
     Examples
@@ -146,7 +160,7 @@ def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2):
     >>> len(grid), bool(np.isclose(grid[-1] / grid[0], 1e-2))
     (3, True)
     """
-    top = lmbda_max(X, y, estimator)
+    top = lmbda_max(X, y, estimator, sample_weight)
     if not top > 0:
         raise ValueError(
             "lmbda_max is 0 for these data and this network: the loss gradient on a "
@@ -216,7 +230,7 @@ def warm_budget(estimator, warm_max_iter="auto"):
     return int(warm_max_iter)
 
 
-def walk(estimator, X, y, lmbdas, warm_max_iter="auto"):
+def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
     """Fit ``lmbdas`` from the smallest up, each fit warm-started from the last.
 
     Yields ``(i, est, n_iter)``: the index into ``lmbdas``, the estimator
@@ -224,7 +238,7 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto"):
     step: copy it to keep it) and the epochs that fit ran. The first fit gets
     the estimator's ``max_iter`` epochs, the others :func:`warm_budget`'s;
     the ConvergenceWarning a warm fit raises on using up its budget, by
-    design, is silenced.
+    design, is silenced. ``sample_weight`` goes to every fit.
 
     Examples
     --------
@@ -245,7 +259,7 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto"):
         with warnings.catch_warnings():
             if step:
                 warnings.simplefilter("ignore", ConvergenceWarning)
-            est.fit(X, y)
+            est.fit(X, y, sample_weight=sample_weight)
         yield int(i), est, est.n_iter_ - n_iter
 
 
@@ -270,10 +284,15 @@ def objective(est, X, y, sample_weight=None):
     >>> bool(np.isclose(objective(reg, X, y), value))
     True
     """
-    Y, _, _ = est._targets(np.asarray(y), None, first=False, incremental=False, classes=None)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    # the weights of the fit's objective: sample_weight with the class_weight
+    Y, weights, _ = est._targets(
+        np.asarray(y), sample_weight, first=False, incremental=False, classes=None
+    )
     P = est._forward(X)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
-    loss = float(np.average(losses, weights=sample_weight))
+    loss = float(np.average(losses, weights=weights))
     return loss + make_penalty(est.penalty, est.lmbda).value(est.coefs_)
 
 
@@ -290,6 +309,7 @@ def lmbda_path(
     return_models=False,
     random_state=None,
     warm_max_iter="auto",
+    sample_weight=None,
 ):
     """Fit a warm-started sequence of ``lmbda`` values and report each solution.
 
@@ -315,9 +335,10 @@ def lmbda_path(
         Length of the automatic grid.
     ratio : float, default=1e-2
         Smallest over largest ``lmbda`` of the automatic grid.
-    validation_data : tuple (X_val, y_val), default=None
-        Data to score each fit on. Without it ``validation_fraction`` of
-        ``X`` is held out (stratified for classifiers).
+    validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
+        Data to score each fit on (the score weighted when weights are
+        given). Without it ``validation_fraction`` of ``X`` is held out
+        (stratified for classifiers), with its ``sample_weight``.
     validation_fraction : float or None, default=0.2
         Share of ``X`` held out when ``validation_data`` is None; ``None``
         scores on the training data.
@@ -329,6 +350,9 @@ def lmbda_path(
         Epoch budget of every fit after the first (see the module
         docstring): 'auto' is ``max(10, max_iter // 10)`` capped at
         ``max_iter``; ``None`` gives them ``max_iter`` too.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples of ``X``: in every fit, in the objective and
+        in the automatic grid; the held-out part's weights weight its score.
 
     Returns
     -------
@@ -349,24 +373,32 @@ def lmbda_path(
     if estimator is None:
         estimator = _default_estimator(y)
     y = np.asarray(y)
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if sw is not None and sw.shape != (len(y),):
+        raise ValueError(f"sample_weight has shape {sw.shape}; expected ({len(y)},), one per sample.")
     if validation_data is not None:
-        X_val, y_val = validation_data
+        X_val, y_val, *rest = validation_data
+        sw_val = rest[0] if rest else None
     elif validation_fraction is None:
-        X_val, y_val = X, y
+        X_val, y_val, sw_val = X, y, sw
     else:
         stratify = y if type_of_target(y) in ("binary", "multiclass") else None
-        X, X_val, y, y_val = train_test_split(
-            X, y, test_size=validation_fraction, stratify=stratify, random_state=random_state
+        rows = np.arange(len(y))
+        train, test = train_test_split(
+            rows, test_size=validation_fraction, stratify=stratify, random_state=random_state
         )
+        X, X_val = _safe_indexing(X, train), _safe_indexing(X, test)
+        y, y_val = y[train], y[test]
+        sw, sw_val = (None, None) if sw is None else (sw[train], sw[test])
     if lmbdas is None:
-        lmbdas = lmbda_grid(X, y, estimator, n_lmbdas, ratio)
+        lmbdas = lmbda_grid(X, y, estimator, n_lmbdas, ratio, sw)
     lmbdas = np.asarray(lmbdas, dtype=np.float64).ravel()
     path = [None] * len(lmbdas)
-    for i, est, n_iter in walk(estimator, X, y, lmbdas, warm_max_iter):
+    for i, est, n_iter in walk(estimator, X, y, lmbdas, warm_max_iter, sw):
         path[i] = PathEntry(
             lmbda=float(lmbdas[i]),
-            score=float(est.score(X_val, y_val)),
-            objective=objective(est, X, y),
+            score=float(est.score(X_val, y_val, sample_weight=sw_val)),
+            objective=objective(est, X, y, sw),
             zero_fraction=est.zero_fraction_,
             layer_zero_fractions=est.layer_zero_fractions_,
             n_features_selected=est.n_features_selected_,

@@ -349,3 +349,68 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+# -- sample weights along paths and in the CV estimator ---------------------------
+def test_weighted_lmbda_max_equals_repeating_the_samples(digits):
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:300], y_train[:300]
+    counts = np.random.default_rng(0).integers(0, 4, len(y))
+    counts[:20] = 1  # every class keeps a sample
+    clf = L1MLPClassifier(hidden_layer_sizes=(16,), random_state=0)
+    weighted = lmbda_max(X, y, clf, sample_weight=counts)
+    repeated = lmbda_max(np.repeat(X, counts, axis=0), np.repeat(y, counts), clf)
+    assert weighted == pytest.approx(repeated, rel=1e-10)
+    assert weighted != pytest.approx(lmbda_max(X, y, clf), rel=1e-3)
+    # class_weight enters as the estimator's own weights do
+    balanced = clone(clf).set_params(class_weight="balanced")
+    assert lmbda_max(X, y, balanced) != pytest.approx(lmbda_max(X, y, clf), rel=1e-6)
+
+
+def test_path_weights_its_fits_scores_and_objective(cancer):
+    X_train, X_val, y_train, y_val = cancer
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+    rng = np.random.default_rng(1)
+    sw, sw_val = rng.random(len(y_train)), rng.random(len(y_val))
+    path = lmbda_path(X_train, y_train, [1e-2, 1e-3], estimator=base, sample_weight=sw,
+                      validation_data=(X_val, y_val, sw_val), return_models=True)
+    first = clone(base).set_params(lmbda=1e-3).fit(X_train, y_train, sample_weight=sw)
+    np.testing.assert_array_equal(path[1].model.coefs_[0], first.coefs_[0])  # the cold fit
+    for entry in path:
+        assert entry.score == entry.model.score(X_val, y_val, sample_weight=sw_val)
+    from skl1net._path import objective
+
+    assert path[1].objective == objective(first, X_train, y_train, sw)
+    assert path[1].objective != pytest.approx(objective(first, X_train, y_train), rel=1e-6)
+    # with a validation split, the held-out weights go with their rows
+    split = lmbda_path(X_train, y_train, [1e-2], estimator=base, sample_weight=sw,
+                       random_state=0, return_models=True)
+    with pytest.raises(ValueError, match="sample_weight has shape"):
+        lmbda_path(X_train, y_train, [1e-2], estimator=base, sample_weight=sw[:-1])
+    assert 0 <= split[0].score <= 1
+
+
+def test_cv_takes_sample_weight_to_fits_and_fold_scores(cancer):
+    X_train, _, y_train, _ = cancer
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=15, random_state=0)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    grid = [3e-2, 1e-2, 1e-3]
+
+    def fit(sample_weight=None):
+        return L1MLPClassifierCV(base, lmbdas=grid, cv=cv).fit(X_train, y_train, sample_weight)
+
+    plain, ones, twos = fit(), fit(np.ones(len(y_train))), fit(2 * np.ones(len(y_train)))
+    # a common factor changes nothing; equal weights are the unweighted fit up to rounding
+    np.testing.assert_array_equal(ones.scores_, twos.scores_)
+    np.testing.assert_allclose(ones.scores_, plain.scores_, atol=1e-12)
+    assert ones.lmbda_ == plain.lmbda_
+    # weights that ignore half the samples change the fits and the fold scores
+    half = np.where(np.arange(len(y_train)) % 2 == 0, 1.0, 0.0)
+    weighted = fit(half)
+    assert not np.allclose(weighted.scores_, plain.scores_)
+    final = clone(base).set_params(lmbda=weighted.lmbda_)
+    assert weighted.best_estimator_.get_params() == final.get_params()
+    # the automatic grid takes the weights too
+    auto = L1MLPClassifierCV(base, lmbdas=3, cv=cv).fit(X_train, y_train, half)
+    top = lmbda_max(X_train, y_train, base, sample_weight=half)
+    assert auto.lmbdas_[0] == pytest.approx(top)
