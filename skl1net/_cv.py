@@ -262,9 +262,27 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         X = self._check_X(X)
         return self.best_estimator_.predict_log_proba(X)
 
+    def compact(self, sparse="auto"):
+        """``best_estimator_.compact(sparse)``: the final model without its dead units.
+
+        Parameters
+        ----------
+        sparse : bool or 'auto', default='auto'
+            See :meth:`L1MLPClassifier.compact`.
+
+        Returns
+        -------
+        model : L1MLPClassifier
+            A new fitted model that predicts as ``best_estimator_`` does.
+        """
+        check_is_fitted(self)
+        return self.best_estimator_.compact(sparse=sparse)
+
     coefs_ = _delegate("coefs_")
     intercepts_ = _delegate("intercepts_")
     zero_fraction_ = _delegate("zero_fraction_")
+    layer_zero_fractions_ = _delegate("layer_zero_fractions_")
+    n_dead_units_ = _delegate("n_dead_units_")
     support_ = _delegate("support_")
     n_features_selected_ = _delegate("n_features_selected_")
     feature_importances_ = _delegate("feature_importances_")

@@ -414,3 +414,18 @@ def test_cv_takes_sample_weight_to_fits_and_fold_scores(cancer):
     auto = L1MLPClassifierCV(base, lmbdas=3, cv=cv).fit(X_train, y_train, half)
     top = lmbda_max(X_train, y_train, base, sample_weight=half)
     assert auto.lmbdas_[0] == pytest.approx(top)
+
+
+def test_cv_compacts_and_reports_like_its_final_model(digits):
+    X_train, X_test, y_train, _ = digits
+    base = L1MLPClassifier(hidden_layer_sizes=(24,), max_iter=10, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[3e-2, 1e-2], cv=2).fit(X_train, y_train)
+    best = cv.best_estimator_
+    for name in ("layer_zero_fractions_", "n_dead_units_", "zero_fraction_", "support_"):
+        np.testing.assert_array_equal(getattr(cv, name), getattr(best, name))
+    small = cv.compact()
+    assert isinstance(small, L1MLPClassifier) and small is not best
+    assert sum(small.hidden_layer_sizes) <= sum(best.hidden_layer_sizes)
+    np.testing.assert_allclose(small.predict_proba(X_test), cv.predict_proba(X_test), atol=1e-12)
+    with pytest.raises(NotFittedError):
+        L1MLPClassifierCV(base).compact()
