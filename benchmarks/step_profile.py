@@ -155,6 +155,10 @@ def main(argv=None):
           f"{kernels} kernels; load average {os.getloadavg()[0]:.2f}")
     results = {}
     with threadpool_limits(args.threads):
+        # a first, discarded run: the first part timed (a GEMM) came out up to
+        # 60 % slow without it, whatever ran before (BLAS threads that made the
+        # data still spinning, the processor's own warm-up)
+        step_parts(X, y, args.batch[0], args.penalty[0])
         for batch in args.batch:
             for penalty in args.penalty:
                 parts = step_parts(X, y, batch, penalty)
