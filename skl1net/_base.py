@@ -527,10 +527,11 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                         f"{what} did not improve more than tol={self.tol:f} for "
                         f"{self.n_iter_no_change} consecutive epochs."
                     )
-                    if optimizer.trigger_stopping(msg, self.verbose):
+                    epochs = None if incremental else epoch + 1
+                    if optimizer.trigger_stopping(msg, self.verbose, epochs):
                         break
                     self._no_improvement_count = 0
-                if incremental:
+                if incremental or optimizer.annealed:
                     break
             else:
                 if not incremental:

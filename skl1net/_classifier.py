@@ -89,9 +89,12 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Schedule of the learning rate ``eta_t``: 'anneal' keeps ``eta`` for
         the first half of the ``max_iter`` epochs of :meth:`fit`, then
         decreases it linearly toward 0 (epoch ``k`` of ``n``, counting from
-        0, runs at ``eta * min(1, 2 * (n - k) / n)``); :meth:`partial_fit`
-        has no planned number of epochs and leaves the rate where it is
-        (``eta`` on a new model). 'constant' keeps ``eta``; 'invscaling' uses
+        0, runs at ``eta * min(1, 2 * (n - k) / n)``); when training stops
+        improving (``tol``, ``n_iter_no_change``) in the first half, after
+        ``p`` epochs, the decrease starts there and lasts ``p`` epochs, and
+        the fit ends when the rate reaches 0; :meth:`partial_fit` has no
+        planned number of epochs and leaves the rate where it is (``eta`` on
+        a new model). 'constant' keeps ``eta``; 'invscaling' uses
         ``eta / (t + 1) ** power_t`` with ``t`` the samples seen (updated
         after each epoch); 'adaptive' divides it by 5 each time
         ``n_iter_no_change`` epochs fail to improve by ``tol``. Constant-step
@@ -110,7 +113,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         epoch does not count as progress.
     n_iter_no_change : int, default=10
         Epochs without progress before stopping (or, for 'adaptive', before
-        dividing the learning rate).
+        dividing the learning rate; for 'anneal' in its first half, before
+        starting the decrease).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified),
         stop when its accuracy stops improving and keep the best weights.

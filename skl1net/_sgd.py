@@ -68,6 +68,10 @@ class SGD:
         epochs of a ``fit`` and then decreases it linearly toward 0: epoch
         ``k`` of ``n`` (counting from 0) runs at ``eta * min(1, 2 * (n - k) /
         n)``, the last one at ``2 * eta / n`` (see :meth:`iteration_ends`).
+        If training stops improving before the half, after ``p`` epochs, the
+        decrease starts there, over ``p`` more epochs, as if the fit had
+        been planned for ``2 p`` epochs (see :meth:`trigger_stopping`): a
+        fit no longer ends at the full rate, whose last iterates are noisy.
     power_t : float, default=0.5
         Exponent of 'invscaling'.
     momentum : float, default=0.0
@@ -106,6 +110,8 @@ class SGD:
         self.coef_velocities = None
         self.intercept_velocities = None
         self._scratch = {}
+        # 'anneal' on a plateau: [epochs of the decay, epochs of it done]
+        self._decay = None
 
     def __getstate__(self):
         # The scratch arrays are a cache: keep them out of pickles and copies.
@@ -114,8 +120,9 @@ class SGD:
         return state
 
     def __setstate__(self, state):
-        # (optimizers pickled before the cache became a dict held a list)
-        self.__dict__.update(state, _scratch={})
+        # (optimizers pickled before the cache became a dict held a list,
+        # and before 'anneal' could start its decay on a plateau)
+        self.__dict__.update({"_decay": None, **state}, _scratch={})
 
     def step(self, coefs, intercepts, coef_grads, intercept_grads):
         """Take one step in place with the gradients held in arrays (left unchanged)."""
@@ -241,15 +248,50 @@ class SGD:
         """
         if self.learning_rate == "invscaling":
             self.eta_t = self.eta / (time_step + 1) ** self.power_t
+        elif self.learning_rate == "anneal" and self._decay is not None:
+            self._decay[1] += 1
+            length, done = self._decay
+            self.eta_t = self.eta * max(0.0, (length - done) / length)
         elif self.learning_rate == "anneal" and progress is not None and progress < 1:
             self.eta_t = self.eta * min(1.0, 2.0 * (1.0 - progress))
 
-    def trigger_stopping(self, msg, verbose):
+    @property
+    def annealed(self):
+        """Whether a decay that 'anneal' started on a plateau has reached 0: the fit is done."""
+        return self._decay is not None and self._decay[1] >= self._decay[0]
+
+    def trigger_stopping(self, msg, verbose, epochs=None):
         """Decide whether to stop when training no longer improves.
 
         With the 'adaptive' schedule the learning rate is divided by 5 and
-        training goes on until it falls below 1e-6.
+        training goes on until it falls below 1e-6. With 'anneal', in a
+        ``fit`` (``epochs``: the epochs it has run) still at the full rate,
+        the linear decrease to 0 starts, over ``epochs`` more epochs, and
+        training goes on until :attr:`annealed`; once the rate decreases, a
+        plateau ends training as with the other schedules (running on would
+        shrink the rate faster than a full-batch fit's momentum follows, and
+        the soft-threshold would no longer hold its zeros).
+
+        Examples
+        --------
+        >>> from skl1net._penalties import L2
+        >>> from skl1net._sgd import SGD
+        >>> opt = SGD(L2(0.0), eta=0.1, learning_rate="anneal")
+        >>> opt.trigger_stopping("no progress.", verbose=False, epochs=2)
+        False
+        >>> rates = []
+        >>> while not opt.annealed:
+        ...     rates.append(opt.eta_t)
+        ...     opt.iteration_ends(time_step=0, progress=0.1)
+        >>> [round(r, 3) for r in rates]
+        [0.1, 0.05]
         """
+        if (self.learning_rate == "anneal" and epochs is not None and self._decay is None
+                and self.eta_t == self.eta):
+            self._decay = [int(epochs), 0]
+            if verbose:
+                print(msg + f" Annealing the learning rate to 0 over {epochs} epochs.")
+            return False
         if self.learning_rate != "adaptive":
             if verbose:
                 print(msg + " Stopping.")

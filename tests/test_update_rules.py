@@ -5,8 +5,11 @@ The gradient here is written out independently of skl1net's back-propagation
 weights follow the update rules of the user guide literally.
 """
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from skl1net import L1MLPClassifier
 from skl1net._penalties import L1Prox, L2
@@ -192,3 +195,50 @@ def test_adaptive_schedule_divides_by_five():
     assert opt.eta_t == pytest.approx(0.1)
     opt.eta_t = 1e-7
     assert opt.trigger_stopping("no progress.", verbose=False)
+
+
+def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
+    # A plateau after p epochs at the full rate: the rate then falls to 0 over
+    # p more epochs and the fit ends there, annealed, with no ConvergenceWarning.
+    from skl1net._base import BaseL1MLP
+
+    update = BaseL1MLP._update_no_improvement_count
+
+    def plateau_at_epoch_5(self, validation):
+        update(self, validation)
+        self._no_improvement_count = self.n_iter_no_change + 1 if self.n_iter_ == 5 else 0
+
+    monkeypatch.setattr(BaseL1MLP, "_update_no_improvement_count", plateau_at_epoch_5)
+    rates = []
+    original_step = SGD.step_layer
+
+    def record(self, i, W, b, grad):
+        if i == 0 and (not rates or rates[-1][0] != self.eta_t):
+            rates.append((self.eta_t,))
+        original_step(self, i, W, b, grad)
+
+    monkeypatch.setattr(SGD, "step_layer", record)
+    clf = L1MLPClassifier(hidden_layer_sizes=(3,), eta=0.2, batch_size=len(X), max_iter=100,
+                          random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.fit(X, y)
+    assert clf.n_iter_ == 10 and clf._optimizer.annealed
+    # epochs 1-6 at the full rate (the 6th is the decay's first, as in a planned
+    # 10-epoch fit), then 0.16, 0.12, 0.08, 0.04, and 0 at the end
+    assert [round(r[0], 6) for r in rates] == [0.2, 0.16, 0.12, 0.08, 0.04]
+    assert clf._optimizer.eta_t == 0
+
+
+def test_anneal_plateau_in_the_decay_still_stops():
+    from sklearn.datasets import load_digits
+
+    Xd, yd = load_digits(return_X_y=True)
+    params = dict(hidden_layer_sizes=(32,), tol=1e-2, n_iter_no_change=3, random_state=0)
+    constant = L1MLPClassifier(learning_rate="constant", **params).fit(Xd / 16, yd)
+    annealed = L1MLPClassifier(**params).fit(Xd / 16, yd)
+    # the same history up to the plateau, which now starts the decay ...
+    assert annealed._optimizer._decay[0] == constant.n_iter_
+    # ... and a second plateau, during the decay, ends the fit below the full rate
+    assert constant.n_iter_ < annealed.n_iter_ < 2 * constant.n_iter_
+    assert annealed._optimizer.eta_t < annealed.eta_
