@@ -396,7 +396,7 @@ def build_parser():
     >>> from skl1net._cli import build_parser
     >>> args = build_parser().parse_args(["train", "data.csv", "--target", "y", "--hidden", "100,50"])
     >>> args.hidden, args.penalty, args.lmbda, args.out
-    ((100, 50), 'l1_prox', 0.001, 'model.skops')
+    ((100, 50), 'l1_prox', 0.0003, 'model.skops')
     """
     parser = argparse.ArgumentParser(
         prog="skl1net",
@@ -414,7 +414,7 @@ def build_parser():
         "test accuracy, sparsity and fit time, and save it in the skops format.",
     )
     train.add_argument(
-        "--lmbda", type=_nonnegative, default=1e-3, help="penalty strength (default: 1e-3)"
+        "--lmbda", type=_nonnegative, default=3e-4, help="penalty strength (default: 3e-4)"
     )
     train.add_argument(
         "--out", default="model.skops", help="model file to write (default: %(default)s)"
