@@ -58,6 +58,17 @@ AUTO_BATCH_SIZE = 100
 _LARGE_FEATURES = 10.0
 
 
+def warn_if_unscaled(sq_norms, n_features, stacklevel):
+    """Issue :class:`~skl1net.exceptions.InputScaleWarning` if the features' RMS exceeds 10.
+
+    ``sq_norms`` are the squared norms of the rows; ``stacklevel`` as for
+    :func:`warnings.warn`, counted from this function's caller.
+    """
+    rms = math.sqrt(float(np.mean(sq_norms)) / max(n_features, 1))
+    if rms > _LARGE_FEATURES:
+        warnings.warn(InputScaleWarning(rms), stacklevel=stacklevel + 1)
+
+
 class _MiniBatches:
     """Mini-batches of ``(X, Y, sample_weight)`` in a given row order.
 
@@ -422,9 +433,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             self.eta_ = float(self.eta)
             return self.eta_
         sq_norms = row_norms(X, squared=True) if X.shape[0] else np.zeros(1)
-        rms = math.sqrt(float(sq_norms.mean()) / max(X.shape[1], 1))
-        if rms > _LARGE_FEATURES:
-            warnings.warn(InputScaleWarning(rms), stacklevel=7)  # at the caller of fit
+        warn_if_unscaled(sq_norms, X.shape[1], stacklevel=7)  # at the caller of fit
         self.eta_ = float(self._auto_eta(sq_norms))
         return self.eta_
 

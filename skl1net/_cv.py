@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._classifier import L1MLPClassifier
-from ._path import lmbda_grid, snapshot, walk
+from ._path import check_scale, lmbda_grid, snapshot, walk
 
 
 def _rows(a, rows):
@@ -181,6 +181,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
         estimator = L1MLPClassifier() if self.estimator is None else self.estimator
+        check_scale(X, estimator, stacklevel=3)  # at the caller of fit (through _fit_context)
         if isinstance(self.lmbdas, Integral):
             lmbdas = lmbda_grid(X, y, estimator, self.lmbdas, self.ratio, sample_weight)
         else:

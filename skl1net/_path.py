@@ -52,11 +52,14 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
 
+from ._base import warn_if_unscaled
 from ._blas import matmul as blas_matmul
 from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ._penalties import make_penalty
+from .exceptions import InputScaleWarning
 
 
 def _default_estimator(y):
@@ -238,7 +241,9 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
     step: copy it to keep it) and the epochs that fit ran. The first fit gets
     the estimator's ``max_iter`` epochs, the others :func:`warm_budget`'s;
     the ConvergenceWarning a warm fit raises on using up its budget, by
-    design, is silenced. ``sample_weight`` goes to every fit.
+    design, is silenced, and so is the fits' InputScaleWarning (the callers
+    issue it once, see :func:`check_scale`). ``sample_weight`` goes to
+    every fit.
 
     Examples
     --------
@@ -257,10 +262,22 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
         n_iter = getattr(est, "n_iter_", 0)
         est.set_params(lmbda=float(lmbdas[i]), max_iter=budget if step else estimator.max_iter)
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputScaleWarning)
             if step:
                 warnings.simplefilter("ignore", ConvergenceWarning)
             est.fit(X, y, sample_weight=sample_weight)
         yield int(i), est, est.n_iter_ - n_iter
+
+
+def check_scale(X, estimator, stacklevel):
+    """The fits' InputScaleWarning, once, for the caller of a path or a search.
+
+    Only for ``eta='auto'``, as in the estimators' ``fit`` (see
+    :meth:`skl1net._base.BaseL1MLP._initial_eta`); ``stacklevel`` counts
+    from this function's caller.
+    """
+    if estimator.eta == "auto" and X.shape[0]:
+        warn_if_unscaled(row_norms(X, squared=True), X.shape[1], stacklevel + 1)
 
 
 def snapshot(est, template):
@@ -390,6 +407,7 @@ def lmbda_path(
         X, X_val = _safe_indexing(X, train), _safe_indexing(X, test)
         y, y_val = y[train], y[test]
         sw, sw_val = (None, None) if sw is None else (sw[train], sw[test])
+    check_scale(X, estimator, stacklevel=2)
     if lmbdas is None:
         lmbdas = lmbda_grid(X, y, estimator, n_lmbdas, ratio, sw)
     lmbdas = np.asarray(lmbdas, dtype=np.float64).ravel()

@@ -440,3 +440,22 @@ def test_unscaled_features_warn_once_per_fit_with_auto_eta():
     with pytest.warns(InputScaleWarning) as record:  # debiasing does not warn again
         L1MLPClassifier(max_iter=2, debias=True).fit(16 * X_train, y_train)
     assert len([w for w in record if w.category is InputScaleWarning]) == 1
+
+
+def test_paths_and_searches_warn_about_the_scale_once_at_the_callers_line():
+    from sklearn.datasets import load_digits
+
+    from skl1net import L1MLPClassifierCV, lmbda_path
+    from skl1net.exceptions import InputScaleWarning
+
+    X, y = load_digits(return_X_y=True)
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=2)
+    for run in (
+        lambda: lmbda_path(16 * X, y, [1e-2, 1e-3], estimator=base),
+        lambda: L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=2).fit(16 * X, y),
+    ):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            run()
+        scale = [w for w in record if w.category is InputScaleWarning]
+        assert len(scale) == 1 and scale[0].filename == __file__
