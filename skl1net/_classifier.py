@@ -98,8 +98,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         decreases it linearly toward 0 (epoch ``k`` of ``n``, counting from
         0, runs at ``eta * min(1, 2 * (n - k) / n)``); when training stops
         improving (``tol``, ``n_iter_no_change``) in the first half, after
-        ``p`` epochs, the decrease starts there and lasts ``p`` epochs, and
-        the fit ends when the rate reaches 0; :meth:`partial_fit` has no
+        ``p`` epochs, the decrease starts there and lasts ``p`` epochs (the
+        last at ``eta / p``), and the fit ends there; :meth:`partial_fit` has no
         planned number of epochs and leaves the rate where it is (``eta`` on
         a new model). 'constant' keeps ``eta``; 'invscaling' uses
         ``eta / (t + 1) ** power_t`` with ``t`` the samples seen (updated

@@ -249,15 +249,18 @@ class SGD:
         if self.learning_rate == "invscaling":
             self.eta_t = self.eta / (time_step + 1) ** self.power_t
         elif self.learning_rate == "anneal" and self._decay is not None:
+            if progress is None:  # partial_fit after such a fit: the rate stays
+                return
             self._decay[1] += 1
             length, done = self._decay
-            self.eta_t = self.eta * max(0.0, (length - done) / length)
+            if done < length:  # after the last epoch the rate stays, as in a planned fit
+                self.eta_t = self.eta * (length - done) / length
         elif self.learning_rate == "anneal" and progress is not None and progress < 1:
             self.eta_t = self.eta * min(1.0, 2.0 * (1.0 - progress))
 
     @property
     def annealed(self):
-        """Whether a decay that 'anneal' started on a plateau has reached 0: the fit is done."""
+        """Whether a decay that 'anneal' started on a plateau has run all its epochs: the fit is done."""
         return self._decay is not None and self._decay[1] >= self._decay[0]
 
     def trigger_stopping(self, msg, verbose, epochs=None):
@@ -266,8 +269,8 @@ class SGD:
         With the 'adaptive' schedule the learning rate is divided by 5 and
         training goes on until it falls below 1e-6. With 'anneal', in a
         ``fit`` (``epochs``: the epochs it has run) still at the full rate,
-        the linear decrease to 0 starts, over ``epochs`` more epochs, and
-        training goes on until :attr:`annealed`; once the rate decreases, a
+        the linear decrease starts, over ``epochs`` more epochs (the last at
+        ``eta / epochs``), and training goes on until :attr:`annealed`; once the rate decreases, a
         plateau ends training as with the other schedules (running on would
         shrink the rate faster than a full-batch fit's momentum follows, and
         the soft-threshold would no longer hold its zeros).
@@ -283,8 +286,8 @@ class SGD:
         >>> while not opt.annealed:
         ...     rates.append(opt.eta_t)
         ...     opt.iteration_ends(time_step=0, progress=0.1)
-        >>> [round(r, 3) for r in rates]
-        [0.1, 0.05]
+        >>> [round(r, 3) for r in rates], round(opt.eta_t, 3)  # the last rate stays
+        ([0.1, 0.05], 0.05)
         """
         if (self.learning_rate == "anneal" and epochs is not None and self._decay is None
                 and self.eta_t == self.eta):
