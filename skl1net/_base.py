@@ -391,7 +391,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                 self.best_loss_ = np.inf
         penalty = make_penalty(self.penalty, self.lmbda)
         if self._optimizer is None or not incremental:
-            self._optimizer = self._make_optimizer(penalty, X)
+            self._optimizer = self._make_optimizer(penalty, X, Y, sample_weight)
         else:
             # Keep the velocities; hyperparameters changed by set_params apply
             # (a data-dependent eta such as 'auto' keeps its first value).
@@ -411,19 +411,19 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             refit_support(self, X, Y, sample_weight, y, self.n_iter_ - n_iter)
         return self
 
-    def _make_optimizer(self, penalty, X, eta=None):
+    def _make_optimizer(self, penalty, X, Y, sample_weight, eta=None):
         """A new :class:`~skl1net._sgd.SGD` for ``penalty``, starting at ``eta`` or :meth:`_initial_eta`."""
         return SGD(
             penalty,
-            self._initial_eta(X) if eta is None else eta,
+            self._initial_eta(X, Y, sample_weight) if eta is None else eta,
             learning_rate=self.learning_rate,
             power_t=self.power_t,
             momentum=self.momentum,
             nesterov=self.nesterovs_momentum,
         )
 
-    def _initial_eta(self, X):
-        """Learning rate to start from on the (validated) training data ``X``.
+    def _initial_eta(self, X, Y, sample_weight):
+        """Learning rate to start from on the (validated) training data ``X``, targets ``Y`` and weights.
 
         Sets ``eta_``: ``eta`` itself, or for ``eta='auto'`` the subclass's
         data-dependent step :meth:`_auto_eta`, after a warning if the features
@@ -434,12 +434,18 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             return self.eta_
         sq_norms = row_norms(X, squared=True) if X.shape[0] else np.zeros(1)
         warn_if_unscaled(sq_norms, X.shape[1], stacklevel=7)  # at the caller of fit
-        self.eta_ = float(self._auto_eta(sq_norms))
+        weights = None if sample_weight is None or not np.any(sample_weight) else sample_weight
+        self.eta_ = float(self._auto_eta(sq_norms, Y, weights))
         return self.eta_
 
     @abstractmethod
-    def _auto_eta(self, sq_norms):
-        """The initial learning rate that ``eta='auto'`` stands for, given the squared norms of the rows."""
+    def _auto_eta(self, sq_norms, Y, sample_weight):
+        """The initial learning rate that ``eta='auto'`` stands for.
+
+        Given the rows' squared norms, the targets and the sample weights (or
+        None), which weight the statistics the rule takes: a sample of weight
+        2 counts as that sample twice, as in the objective.
+        """
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

@@ -406,8 +406,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
             return per_sample
         return sample_weight * per_sample
 
-    def _auto_eta(self, sq_norms):
-        mean_sq_norm = float(sq_norms.mean())
+    def _auto_eta(self, sq_norms, Y, sample_weight):
+        mean_sq_norm = float(np.average(sq_norms, weights=sample_weight))
         return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
 
     def _validation_score(self, X, y, sample_weight):

@@ -45,15 +45,17 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Strength of the penalty (per-sample scale), ``>= 0``.
     eta : float or 'auto', default='auto'
         Initial learning rate. The squared loss has no bounded gradient: its
-        curvature grows with the square of the input scale (and the target
-        scale), and plain SGD with momentum is stable only below a step set
-        by it. 'auto' uses ``min(1e-3, (1 - momentum) / (max_i ||x_i||^2 +
-        1))``, the safe step of SAG for the squared loss (``1 / L`` with ``L =
-        max_i ||x_i||^2 + 1`` for the intercept) divided by the momentum's
-        amplification ``1 / (1 - momentum)``, capped at 1e-3, which is stable
-        on standardized inputs even for targets of scale ~100 (0.01 diverges
-        there). On standardized inputs 'auto' is simply 1e-3; on inputs of
-        scale ~100 it is about 5e-6. The value used is ``eta_``.
+        curvature grows with the square of the input scale, its gradients
+        with the target scale, and SGD with momentum is stable only below a
+        step set by both. 'auto' uses ``min(0.01 / max(1, s / 10), (1 -
+        momentum) / (mean_i ||x_i||^2 + 1))``, with ``s`` the largest standard
+        deviation of the targets: the step bound of the squared loss for
+        mini-batches (the mean squared row norm, so that a few outlying rows
+        do not make the step vanish; ``+ 1`` for the intercept) divided by the
+        momentum's amplification ``1 / (1 - momentum)``, capped at 0.01, and
+        at 0.001 for targets of scale ~100, where 0.01 diverges. Sample
+        weights weight both statistics. On standardized inputs and targets
+        with 10 features 'auto' is about 0.009. The value used is ``eta_``.
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
@@ -250,9 +252,15 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     def _out_activation(self):
         return "identity"
 
-    def _auto_eta(self, sq_norms):
-        lipschitz = float(sq_norms.max(initial=0.0)) + 1.0
-        return min(1e-3, (1.0 - self.momentum) / lipschitz)
+    def _auto_eta(self, sq_norms, Y, sample_weight):
+        # the mini-batch step bound of the squared loss (mean, not max, row norm:
+        # a few outlying rows would otherwise make the step vanish), under a cap
+        # that shrinks with the targets' scale, which the step must also survive
+        curvature = float(np.average(sq_norms, weights=sample_weight)) + 1.0
+        center = np.average(Y, axis=0, weights=sample_weight)
+        variance = np.average((Y - center) ** 2, axis=0, weights=sample_weight)
+        scale = float(np.sqrt(np.max(variance, initial=0.0)))
+        return min(1e-2 / max(1.0, scale / 10.0), (1.0 - self.momentum) / curvature)
 
     def _targets(self, y, sample_weight, *, first, incremental, classes):
         Y = np.asarray(y, dtype=np.float64)

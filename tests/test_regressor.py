@@ -92,3 +92,30 @@ def test_one_output_predicts_1d_and_float32_kept():
     reg = L1MLPRegressor(max_iter=5).fit(X.astype(np.float32), (y / y.std()).astype(np.float32))
     pred = reg.predict(X.astype(np.float32))
     assert pred.shape == (50,) and pred.dtype == np.float32
+
+
+def test_auto_eta_follows_the_mean_row_norm_and_the_target_scale():
+    from sklearn.datasets import make_friedman1
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_friedman1(2000, noise=1.0, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    y = (y - y.mean()) / y.std()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    reg = L1MLPRegressor(random_state=0).fit(X_train, y_train)
+    mean_sq = (X_train**2).sum(axis=1).mean()
+    assert reg.eta_ == pytest.approx(min(1e-2, 0.1 / (mean_sq + 1)))
+    assert reg.score(X_test, y_test) > 0.9  # the max-row-norm step of before: 0.861
+    # one outlying row barely changes the step (it set the old one alone)
+    X_out = X_train.copy()
+    X_out[0] *= 30
+    outlier = L1MLPRegressor(max_iter=1).fit(X_out, y_train)
+    assert outlier.eta_ > 0.2 * reg.eta_
+    # targets of scale ~100: capped at 1e-3 (0.01 diverges there)
+    assert L1MLPRegressor(max_iter=1).fit(X_train, 100 * y_train).eta_ <= 1e-3
+    # sample weights count as repeated samples in the rule too
+    w = np.random.default_rng(0).integers(0, 3, len(y_train))
+    weighted = L1MLPRegressor(max_iter=1).fit(X_train, 10 * y_train, sample_weight=w)
+    repeated = L1MLPRegressor(max_iter=1).fit(np.repeat(X_train, w, 0), np.repeat(10 * y_train, w))
+    assert weighted.eta_ == pytest.approx(repeated.eta_, rel=1e-9)
