@@ -276,7 +276,13 @@ def check_scale(X, estimator, stacklevel):
     :meth:`skl1net._base.BaseL1MLP._initial_eta`); ``stacklevel`` counts
     from this function's caller.
     """
-    if estimator.eta == "auto" and X.shape[0]:
+    if estimator.eta != "auto":
+        return
+    try:
+        X = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):  # not numbers: the fits say what is wrong
+        return
+    if X.ndim == 2 and X.shape[0]:
         warn_if_unscaled(row_norms(X, squared=True), X.shape[1], stacklevel + 1)
 
 

@@ -429,3 +429,13 @@ def test_cv_compacts_and_reports_like_its_final_model(digits):
     np.testing.assert_allclose(small.predict_proba(X_test), cv.predict_proba(X_test), atol=1e-12)
     with pytest.raises(NotFittedError):
         L1MLPClassifierCV(base).compact()
+
+
+def test_path_takes_lists_and_dataframes(digits):
+    pd = pytest.importorskip("pandas")
+    X_train, _, y_train, _ = digits
+    X, y = X_train[:200], y_train[:200]
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    for data in (X.tolist(), pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])):
+        path = lmbda_path(data, list(y), [1e-2, 1e-3], estimator=base, random_state=0)
+        assert len(path) == 2 and all(0 <= e.score <= 1 for e in path)
