@@ -120,7 +120,9 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     """
     if estimator is None:
         estimator = _default_estimator(y)
-    X = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    X = X if sp.issparse(X) else np.asarray(X)
+    if X.dtype.kind != "f":  # float32 data stays as it is: no copy of the training set
+        X = X.astype(np.float64)
     Y, sw, est = _target_matrix(estimator, X, y, sample_weight)
     hidden = est._hidden_sizes()
     units = [X.shape[1], *hidden, Y.shape[1]]
@@ -146,7 +148,7 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     for k in range(len(hidden), 0, -1):
         delta = blas_matmul(delta, coefs[k].T)
         deriv(np.broadcast_to(activations[k - 1], delta.shape), delta)
-    grad = X.T @ delta if sp.issparse(X) else blas_matmul(X.T, delta)
+    grad = X.T @ delta if sp.issparse(X) else blas_matmul(X.T, delta.astype(X.dtype, copy=False))
     return float(np.abs(grad).max())
 
 
@@ -278,8 +280,10 @@ def check_scale(X, estimator, stacklevel):
     """
     if estimator.eta != "auto":
         return
-    try:
-        X = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    try:  # float arrays as they are (no copy of the data for a warning)
+        X = X if sp.issparse(X) else np.asarray(X)
+        if X.dtype.kind != "f":
+            X = X.astype(np.float64)
     except (TypeError, ValueError):  # not numbers: the fits say what is wrong
         return
     if X.ndim == 2 and X.shape[0]:
