@@ -80,7 +80,10 @@ def refit_support(est, X, Y, sample_weight, y, n_epochs):
     """
     penalized = est._optimizer
     saved = est.best_loss_, est._no_improvement_count
-    optimizer = est._make_optimizer(FixedZeros([W != 0 for W in est.coefs_]), X, None, None, penalized.eta)
+    # the penalized fit's eta: no step rule to evaluate on the data again
+    optimizer = est._make_optimizer(
+        FixedZeros([W != 0 for W in est.coefs_]), X, Y=None, sample_weight=None, eta=penalized.eta
+    )
     est._optimizer = optimizer
     est.best_loss_, est._no_improvement_count = np.inf, 0
     n = n_debias_epochs(n_epochs)
