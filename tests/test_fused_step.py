@@ -7,6 +7,7 @@ Both must take exactly the step of the module docstring of ``skl1net._sgd``.
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
 from skl1net import _blas
@@ -225,3 +226,39 @@ def test_a_fit_uses_scipys_blas_only(dtype, monkeypatch):
         clf.fit(X, y, sample_weight=sw).predict_proba(X)
     reg = L1MLPRegressor((7,), penalty="l2", early_stopping=True, batch_size=16, max_iter=3)
     reg.fit(X, rng.normal(size=(80, 2)), sample_weight=sw).predict(X)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("beta", [0.0, 1.0, 0.25])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_sparse_gradient_reaches_only_the_rows_of_present_features(dtype, beta, order, fmt):
+    # A batch of sparse rows touches few features: add_matmul forms A.T @ B
+    # for those rows of C only; every other row is just scaled by beta.
+    rng = np.random.default_rng(3)
+    dense = np.zeros((7, 30), dtype)
+    dense[rng.integers(0, 7, 12), rng.integers(0, 30, 12)] = rng.standard_normal(12)
+    dense[:, 4] = 0  # a feature absent from the batch
+    dense[2, 5] = 1.5  # a feature present in one row only
+    A = sp.csr_matrix(dense).asformat(fmt)
+    B = rng.standard_normal((7, 3)).astype(dtype)
+    C0 = np.asarray(rng.standard_normal((30, 3)), dtype, order=order)
+    C = C0.copy(order="A")
+    _blas.add_matmul(C, -0.5, A, B, beta=beta)
+    np.testing.assert_allclose(C, beta * C0 - 0.5 * dense.T @ B, **TOL[dtype])
+    assert C.dtype == dtype and C.flags[f"{order}_CONTIGUOUS"]
+    assert np.all(C[4] == beta * C0[4])
+    # duplicate entries of a non-canonical CSR matrix add up, as in A.T @ B
+    duplicated = sp.csr_matrix(
+        (np.array([1.0, 2.0], dtype), np.array([3, 3]), np.array([0, 2, 2, 2, 2, 2, 2, 2])),
+        shape=(7, 30),
+    )
+    C = C0.copy(order="A")
+    _blas.add_matmul(C, 1.0, duplicated, B, beta=beta)
+    expected = beta * C0
+    expected[3] += 3.0 * B[0]
+    np.testing.assert_allclose(C, expected, **TOL[dtype])
+    # an empty batch (no stored entry) leaves beta * C
+    C = C0.copy(order="A")
+    _blas.add_matmul(C, 1.0, sp.csr_matrix((7, 30), dtype=dtype), B, beta=beta)
+    np.testing.assert_allclose(C, beta * C0, **TOL[dtype])
