@@ -4,9 +4,16 @@
 
 from ._classifier import L1MLPClassifier
 from ._cv import L1MLPClassifierCV
-from ._path import lmbda_path
+from ._path import lmbda_max, lmbda_path
 from ._regressor import L1MLPRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["L1MLPClassifier", "L1MLPClassifierCV", "L1MLPRegressor", "lmbda_path", "__version__"]
+__all__ = [
+    "L1MLPClassifier",
+    "L1MLPClassifierCV",
+    "L1MLPRegressor",
+    "lmbda_max",
+    "lmbda_path",
+    "__version__",
+]

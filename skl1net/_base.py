@@ -32,7 +32,7 @@ from sklearn.utils.validation import (
 
 from ._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
 from ._debias import refit_support
-from .exceptions import InconsistentVersionWarning, InputScaleWarning
+from .exceptions import ConstantOutputWarning, InconsistentVersionWarning, InputScaleWarning
 from ._network import Workspace, forward, init_params, weight_layout
 from ._penalties import PENALTIES, make_penalty
 from ._sgd import SGD
@@ -316,7 +316,15 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
+        if not incremental:
+            self._warn_if_constant()
         return self
+
+    def _warn_if_constant(self):
+        """Issue :class:`~skl1net.exceptions.ConstantOutputWarning` if a layer's weights are all zero."""
+        empty = [i for i, W in enumerate(self.coefs_) if not W.any()]  # (dense after a fit)
+        if empty and self.lmbda:
+            warnings.warn(ConstantOutputWarning(empty[0], self.lmbda), stacklevel=5)
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes):
         if incremental and hasattr(self, "coefs_"):

@@ -36,6 +36,7 @@ from ._cli_io import (
     split_target,
     write_table,
 )
+from .exceptions import ConstantOutputWarning
 
 PENALTIES = ("l1_prox", "l1", "l2", "group_l1_prox")
 
@@ -283,7 +284,9 @@ def _path(args):
     split = _split(args)
     rows = []
     for lmbda in sorted(lmbdas, reverse=True):
-        _, row = _train_and_score(args, lmbda, split, f"lmbda={lmbda:.2g}")
+        with warnings.catch_warnings():  # the table shows the empty networks
+            warnings.simplefilter("ignore", ConstantOutputWarning)
+            _, row = _train_and_score(args, lmbda, split, f"lmbda={lmbda:.2g}")
         rows.append({"lmbda": lmbda, **row})
         if not args.quiet:
             print(

@@ -59,7 +59,7 @@ from ._base import warn_if_unscaled
 from ._blas import matmul as blas_matmul
 from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ._penalties import make_penalty
-from .exceptions import InputScaleWarning
+from .exceptions import ConstantOutputWarning, InputScaleWarning
 
 
 def _default_estimator(y):
@@ -243,9 +243,10 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
     step: copy it to keep it) and the epochs that fit ran. The first fit gets
     the estimator's ``max_iter`` epochs, the others :func:`warm_budget`'s;
     the ConvergenceWarning a warm fit raises on using up its budget, by
-    design, is silenced, and so is the fits' InputScaleWarning (the callers
-    issue it once, see :func:`check_scale`). ``sample_weight`` goes to
-    every fit.
+    design, is silenced, and so are the fits' InputScaleWarning (the callers
+    issue it once, see :func:`check_scale`) and ConstantOutputWarning (the
+    largest ``lmbda`` of a path empty the network by design).
+    ``sample_weight`` goes to every fit.
 
     Examples
     --------
@@ -265,6 +266,7 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
         est.set_params(lmbda=float(lmbdas[i]), max_iter=budget if step else estimator.max_iter)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputScaleWarning)
+            warnings.simplefilter("ignore", ConstantOutputWarning)  # (empty by design)
             if step:
                 warnings.simplefilter("ignore", ConvergenceWarning)
             est.fit(X, y, sample_weight=sample_weight)

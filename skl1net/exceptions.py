@@ -44,6 +44,49 @@ class InputScaleWarning(UserWarning):
         )
 
 
+
+class ConstantOutputWarning(UserWarning):
+    """Every weight of a layer is zero: the network's output no longer depends on its input.
+
+    Issued by ``fit`` when the penalty has set all the weights of some layer
+    to exactly zero, most often because ``lmbda`` is too large for the data:
+    the model then predicts the same output (the most frequent class, the
+    mean target) for every sample. The scale at which this happens depends
+    on the data: with rare features (bags of words, one-hot columns) each
+    weight's loss gradient is small, and a ``lmbda`` that keeps a network on
+    images empties it. :func:`skl1net.lmbda_max` gives the ``lmbda`` above which a
+    zero first layer is a stationary point; take ``lmbda`` well below it, or let
+    :class:`~skl1net.L1MLPClassifierCV` choose it. The fits of a
+    regularization path, whose first points are empty by design, do not warn.
+
+    Parameters
+    ----------
+    layer : int
+        Index of the first all-zero weight matrix (0 for the first layer).
+    lmbda : float
+        The estimator's ``lmbda``.
+
+    Examples
+    --------
+    >>> from skl1net.exceptions import ConstantOutputWarning
+    >>> print(ConstantOutputWarning(0, 3e-4))  # doctest: +ELLIPSIS
+    Every weight of layer 1 is zero: the network predicts the same output...
+    """
+
+    def __init__(self, layer, lmbda):
+        super().__init__(layer, lmbda)
+        self.layer, self.lmbda = layer, lmbda
+
+    def __str__(self):
+        return (
+            f"Every weight of layer {self.layer + 1} is zero: the network predicts the "
+            f"same output for every input. lmbda={self.lmbda:.3g} is probably too large "
+            "for these data: skl1net.lmbda_max(X, y, estimator) is the lmbda above which "
+            "a zero first layer is stationary; take one several times smaller, or "
+            "let L1MLPClassifierCV choose it."
+        )
+
+
 class InconsistentVersionWarning(UserWarning):
     """A model is loaded by another version of skl1net than the one that saved it.
 

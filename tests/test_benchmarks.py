@@ -113,3 +113,21 @@ def test_mnist5k_is_real_mnist_split_by_seed():
     assert X_train.dtype == np.float32 and 0 <= X_train.min() and X_train.max() <= 1
     assert np.bincount(y_test).tolist() == [100] * 10
     assert not np.array_equal(X_test, mnist5k(random_state=1)[1])
+
+
+def test_sparse_input_benchmark_reports_every_system(capsys):
+    sparse_input = load("sparse_input")
+    X, y, topic = sparse_input.make_documents(200, 500, 4, 10, 40, 0.2, seed=1)
+    assert X.format == "csr" and X.shape == (200, 500) and len(topic) == 40
+    np.testing.assert_allclose(np.sqrt(X.multiply(X).sum(axis=1)), 1.0)  # TF-IDF rows
+    sparse_input.main(
+        ["--samples", "300", "--features", "400", "--classes", "3", "--topic-words", "10",
+         "--doc-words", "30", "--topic-share", "0.3", "--epochs", "2", "--repeats", "1"]
+    )
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith(("skl1net", "sklearn"))]
+    assert len(rows) == 4 and "lmbda_max of the training set" in out
+    for row in rows:
+        accuracy, used, topic_used, zeros = row.split()[-4:]
+        assert 0 <= float(accuracy) <= 1 and 0 <= int(topic_used) <= int(used) <= 400
+        assert 0 <= float(zeros) <= 1

@@ -25,6 +25,7 @@ from skl1net._penalties import (
     soft_threshold,
 )
 from skl1net._path import lmbda_max, warm_budget
+from skl1net.exceptions import ConstantOutputWarning
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -204,7 +205,8 @@ def test_compact_model_trains_further(sparse_net, digits, sparse):
 def test_compact_of_an_all_zero_network_predicts_and_refuses_training(digits):
     X_train, X_test, y_train, _ = digits
     clf = L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=10.0, max_iter=5, random_state=0)
-    clf.fit(X_train / 16, y_train)
+    with pytest.warns(ConstantOutputWarning, match="layer 1 is zero.*lmbda=10 "):
+        clf.fit(X_train / 16, y_train)
     small = clf.compact()
     assert small.hidden_layer_sizes == (0,)
     np.testing.assert_allclose(small.predict_proba(X_test), clf.predict_proba(X_test), atol=1e-12)
@@ -251,11 +253,17 @@ def test_lmbda_max_zeroes_the_network(digits):
     X_train, _, y_train, _ = digits
     clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
     top = lmbda_max(X_train, y_train, clf)
-    above = clf.set_params(lmbda=2 * top).fit(X_train, y_train)
-    assert above.zero_fraction_ > 0.99
+    # the empty network is announced (ConstantOutputWarning), a working one is not
+    with pytest.warns(ConstantOutputWarning, match="skl1net.lmbda_max"):
+        above = clf.set_params(lmbda=2 * top).fit(X_train, y_train)
+    assert above.zero_fraction_ > 0.99 and not above.coefs_[0].any()
+    assert np.unique(above.predict(X_train)).size == 1
     below = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0,
                             lmbda=top / 30).fit(X_train, y_train)
     assert below.zero_fraction_ < 0.9
+    # nor do the empty points of a path, by design
+    path = lmbda_path(X_train, y_train, estimator=clf, lmbdas=[2 * top, top / 30])
+    assert path[0].n_features_selected == 0 and path[-1].n_features_selected > 0
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +281,9 @@ def test_warm_points_take_few_epochs_and_track_cold_fits(cancer):
     base = L1MLPClassifier(hidden_layer_sizes=(16,), random_state=0)
     path = lmbda_path(X_train, y_train, CANCER_GRID, estimator=base,
                       validation_data=(X_val, y_val))
-    cold = [clone(base).set_params(lmbda=lmbda).fit(X_train, y_train) for lmbda in CANCER_GRID]
+    with warnings.catch_warnings():  # the largest lmbdas empty the network
+        warnings.simplefilter("ignore", ConstantOutputWarning)
+        cold = [clone(base).set_params(lmbda=lmbda).fit(X_train, y_train) for lmbda in CANCER_GRID]
     budget = warm_budget(base)
     assert budget == 20
     # The first point (smallest lmbda) is the cold fit itself ...
@@ -303,7 +313,9 @@ def test_cv_chooses_like_grid_search_within_noise(cancer):
     base = L1MLPClassifier(hidden_layer_sizes=(16,), random_state=0)
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
     ours = L1MLPClassifierCV(base, lmbdas=CANCER_GRID, cv=cv, n_jobs=2).fit(X_train, y_train)
-    search = GridSearchCV(base, {"lmbda": CANCER_GRID}, cv=cv).fit(X_train, y_train)
+    with warnings.catch_warnings():  # the largest lmbdas empty the network
+        warnings.simplefilter("ignore", ConstantOutputWarning)
+        search = GridSearchCV(base, {"lmbda": CANCER_GRID}, cv=cv).fit(X_train, y_train)
     grid_scores = search.cv_results_["mean_test_score"]
     chosen = CANCER_GRID.index(ours.lmbda_)
     assert grid_scores[chosen] >= grid_scores.max() - 0.01  # about 1 sample per fold
