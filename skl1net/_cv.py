@@ -157,7 +157,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.warm_max_iter = warm_max_iter
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Choose ``lmbda`` by cross-validation, then refit on all the data.
 
         Parameters
@@ -170,6 +170,10 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             Weights of the samples: in every fit (the objective's weighted
             mean loss), in the automatic grid, and in the held-out accuracy
             of each fold. None: equal weights.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the samples, for a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold` passed as ``cv``
+            (as in :class:`~sklearn.feature_selection.RFECV`).
 
         Returns
         -------
@@ -186,7 +190,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             lmbdas = lmbda_grid(X, y, estimator, self.lmbdas, self.ratio, sample_weight)
         else:
             lmbdas = np.asarray(self.lmbdas, dtype=np.float64).ravel()
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
         # The path on all the data runs beside the folds' (first: it is the
         # longest); the final model is its point at the chosen lmbda.
         results = Parallel(n_jobs=self.n_jobs)(

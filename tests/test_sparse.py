@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.model_selection import GridSearchCV, GroupKFold, StratifiedKFold, train_test_split
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -344,6 +344,28 @@ def test_cv_final_model_keeps_the_feature_names():
         warnings.simplefilter("error", UserWarning)  # no "fitted without feature names"
         np.testing.assert_array_equal(cv.best_estimator_.predict(X), cv.predict(X))
     assert isinstance(X, pd.DataFrame)
+
+
+
+def test_cv_splits_by_groups():
+    """With a group splitter, no group is on both sides of a fold; without groups, its error."""
+    X, y = load_wine(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    groups = np.arange(len(y)) % 6
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=10, random_state=0)
+    seen = []
+
+    class Recording(GroupKFold):
+        def split(self, X, y=None, groups=None):
+            for train, test in super().split(X, y, groups):
+                seen.append((set(groups[train]), set(groups[test])))
+                yield train, test
+
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=Recording(3)).fit(X, y, groups=groups)
+    assert cv.scores_.shape == (3, 2) and len(seen) == 3
+    assert all(not (train & test) and len(test) == 2 for train, test in seen)
+    with pytest.raises(ValueError, match="groups"):
+        L1MLPClassifierCV(base, lmbdas=[1e-2], cv=GroupKFold(3)).fit(X, y)
 
 
 @parametrize_with_checks(
