@@ -41,7 +41,8 @@ step, and the results equal the formulas above up to float rounding.
 
 import numpy as np
 
-from ._blas import ArrayGradient, axpy
+from . import _kernels
+from ._blas import ArrayGradient
 from ._penalties import Penalty
 
 #: The penalty of the biases: none.
@@ -159,22 +160,26 @@ class SGD:
         if not mu:  # P <- P - eta * (lmbda * dR(P) + g)
             penalty.add_gradient(P, P, work, scale=-eta)
             add_gradient(P, -eta, 1.0)
-        else:
-            V = self._velocity(kind, i, P)
+            penalty.prox_layer(P, eta, i, work)
+            return
+        V = self._velocity(kind, i, P)
+        if not self.nesterov:  # V_new = mu * V - eta * (g + lmbda * dR(P)); P + V_new
+            add_gradient(V, -eta, mu)
+            penalty.add_gradient(P, V, work, scale=-eta)
+            penalty.axpy_prox_layer(P, 1.0, V, eta / (1.0 - mu), i, work)
+            return
+        # P + mu * V_new - eta * (g + lmbda * dR(P)) = (P - mu * V) + (1 + mu) * V_new
+        if penalty.has_gradient:
+            # U = mu * V - eta * lmbda * dR(P) (the derivative at P before it
+            # moves) is V_new before the loss gradient; P - mu * V is
+            # (P - eta * lmbda * dR(P)) - U
             V *= mu
-            if not self.nesterov:
-                penalty.add_gradient(P, V, work, scale=-eta)  # mu * V - eta * lmbda * dR(P)
-                add_gradient(V, -eta, 1.0)  # V_new = ... - eta * g
-                P += V
-            else:
-                # With U = mu * V - eta * lmbda * dR(P) and V_new = U - eta * g:
-                # P + mu * V_new - eta * (g + lmbda * dR(P))
-                #   = (P - eta * lmbda * dR(P)) - U + (1 + mu) * V_new
-                penalty.add_gradient(P, (V, P), work, scale=-eta)
-                P -= V
-                add_gradient(V, -eta, 1.0)
-                axpy(P, 1.0 + mu, V, work)
-        penalty.prox_layer(P, eta / (1.0 - mu), i, work)
+            penalty.add_gradient(P, (V, P), work, scale=-eta)
+            P -= V
+        else:
+            _kernels.momentum_lookahead(P, V, mu, work)  # V *= mu; P -= V, in one pass
+        add_gradient(V, -eta, 1.0)
+        penalty.axpy_prox_layer(P, 1.0 + mu, V, eta / (1.0 - mu), i, work)
 
     def _velocity(self, kind, i, like):
         """Velocity of parameter ``kind`` ('W' or 'b') of layer ``i``, zero at first."""
