@@ -33,15 +33,14 @@ momentum, ``V *= mu``, the penalty adds ``-eta_t * lmbda * dR(W)`` to ``V``,
 the GEMM adds ``-eta_t * G``, and one pass sets ``W <- prox(W + V)``
 (``Penalty.axpy_prox_layer``: 'l1_prox' soft-thresholds each sum as it forms
 it). Nesterov's step is computed as ``(W - mu * V) + (1 + mu) * V_new``, which
-equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``:
-before the GEMM, one pass does ``V *= mu`` and ``W -= V``; the GEMM adds
-``-eta_t * G`` to ``V``; one pass sets ``W <- prox(W + (1 + mu) * V)``. A
-penalty with a gradient term ('l1', 'l2') puts it into the scaled velocity
-and into ``W`` before ``W -= V`` (which then leaves ``W - mu * V``), so that
-its derivative is taken at ``W`` before the step; that takes three passes
-before the GEMM instead of one. In every case the derivative of the penalty
-is taken at the weights before the step, and the results equal the formulas
-above up to float rounding.
+equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``: before the GEMM, one
+pass does ``V *= mu`` and ``W -= V``; the GEMM adds ``-eta_t * G`` to ``V``;
+one pass sets ``W <- prox(W + (1 + mu) * V)``. A penalty with a gradient term
+('l1', 'l2') puts it into the scaled velocity and into ``W`` before ``W -= V``
+(which then leaves ``W - mu * V``), so that its derivative is taken at ``W``
+before the step; that takes three passes before the GEMM instead of one. In
+every case the derivative of the penalty is taken at the weights before the
+step, and the results equal the formulas above up to float rounding.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
