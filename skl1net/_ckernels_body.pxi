@@ -69,22 +69,58 @@ def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G,
             h[i] += s
 
 
+cdef inline floating _shrink(floating x, floating t) noexcept nogil:
+    # the soft-threshold as x - clip(x, -t, t), exactly numpy's two passes
+    cdef floating c = x
+    if c > t:
+        c = t
+    if c < -t:
+        c = -t
+    return x - c
+
+
 def _soft_threshold_inplace(floating[:, ::1] W, double threshold):
     cdef Py_ssize_t i, n = _size(W)
     cdef floating t = <floating>threshold
-    cdef floating x, c
     cdef floating *w
     if n == 0:
         return
     w = &W[0, 0]
     for i in range(n):
-        x = w[i]
-        c = x
-        if c > t:
-            c = t
-        if c < -t:
-            c = -t
-        w[i] = x - c
+        w[i] = _shrink(w[i], t)
+
+
+def _axpy_soft_threshold(floating[:, ::1] W, double alpha, const floating[:, ::1] V,
+                         double threshold):
+    cdef Py_ssize_t i, n = _size(W)
+    cdef floating a = <floating>alpha
+    cdef floating t = <floating>threshold
+    cdef floating *w
+    cdef const floating *v
+    if V.shape[0] != W.shape[0] or V.shape[1] != W.shape[1]:
+        raise ValueError("W and V must have the same shape")
+    if n == 0:
+        return
+    w, v = &W[0, 0], &V[0, 0]
+    for i in range(n):
+        w[i] = _shrink(w[i] + a * v[i], t)
+
+
+def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu):
+    cdef Py_ssize_t i, n = _size(W)
+    cdef floating m = <floating>mu
+    cdef floating u
+    cdef floating *w
+    cdef floating *v
+    if not _same_shape(W, V):
+        raise ValueError("W and V must have the same shape")
+    if n == 0:
+        return
+    w, v = &W[0, 0], &V[0, 0]
+    for i in range(n):
+        u = m * v[i]
+        v[i] = u
+        w[i] -= u
 
 
 cdef inline void _axpy_loop(floating *y, floating a, const floating *x, Py_ssize_t n) noexcept nogil:
@@ -258,6 +294,30 @@ def soft_threshold_inplace(W, double threshold, work=None):
         _soft_threshold_inplace(_c_ordered(W)[0], threshold)
     except (ValueError, TypeError):
         _npkernels.soft_threshold_inplace(W, threshold, work)
+
+
+def _matrices(A, *others):
+    """:func:`_c_ordered`, after turning vectors (biases) into one-row matrices."""
+    if A.ndim == 1:
+        return (A[None],) + tuple(None if B is None else B[None] for B in others)
+    return _c_ordered(A, *others)
+
+
+def axpy_soft_threshold(W, double alpha, V, double threshold, work=None):
+    """``W <- soft_threshold(W + alpha * V, threshold)`` in place: an axpy and the soft-threshold."""
+    try:
+        W_, V_ = _matrices(W, V)
+        _axpy_soft_threshold(W_, alpha, V_, threshold)
+    except (ValueError, TypeError):
+        _npkernels.axpy_soft_threshold(W, alpha, V, threshold, work)
+
+
+def momentum_lookahead(W, V, double mu, work=None):
+    """``V *= mu`` then ``W -= V``, in place."""
+    try:
+        _momentum_lookahead(*_matrices(W, V), mu)
+    except (ValueError, TypeError):
+        _npkernels.momentum_lookahead(W, V, mu, work)
 
 
 def axpy(y, double alpha, x, work=None):

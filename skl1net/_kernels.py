@@ -33,6 +33,8 @@ NAMES = (
     "add_scaled_sign",
     "soft_threshold_inplace",
     "axpy",
+    "axpy_soft_threshold",
+    "momentum_lookahead",
     "bias_relu",
     "bias_softmax",
     "relu_backward",
@@ -78,6 +80,8 @@ _chosen = compiled if COMPILED else _npkernels
 add_scaled_sign = _chosen.add_scaled_sign
 soft_threshold_inplace = _chosen.soft_threshold_inplace
 axpy = _chosen.axpy
+axpy_soft_threshold = _chosen.axpy_soft_threshold
+momentum_lookahead = _chosen.momentum_lookahead
 bias_relu = _chosen.bias_relu
 bias_softmax = _chosen.bias_softmax
 relu_backward = _chosen.relu_backward

@@ -142,6 +142,38 @@ def axpy(y, alpha, x, work=None):
         y += np.multiply(x, alpha, out=work)
 
 
+def axpy_soft_threshold(W, alpha, V, threshold, work=None):
+    """``W <- soft_threshold(W + alpha * V, threshold)`` in place: :func:`axpy`, then the soft-threshold.
+
+    ``work``, shaped like ``W``, holds the temporaries if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import axpy_soft_threshold
+    >>> W = np.array([[1.0, 0.2, -1.0]])
+    >>> axpy_soft_threshold(W, 2.0, np.array([[0.5, 0.0, -0.25]]), 0.5); W
+    array([[ 1.5,  0. , -1. ]])
+    """
+    axpy(W, alpha, V, work)
+    soft_threshold_inplace(W, threshold, work)
+
+
+def momentum_lookahead(W, V, mu, work=None):
+    """``V *= mu`` then ``W -= V``, in place (``work`` is unused).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._npkernels import momentum_lookahead
+    >>> W, V = np.array([1.0, 1.0]), np.array([2.0, -4.0])
+    >>> momentum_lookahead(W, V, 0.5); W, V
+    (array([0., 3.]), array([ 1., -2.]))
+    """
+    V *= mu
+    W -= V
+
+
 def bias_relu(Z, b):
     """``Z <- max(Z + b, 0)`` in place, ``b`` added to every row.
 

@@ -17,6 +17,11 @@ knows three things about ``lmbda * R(W)``:
     What the optimizer calls: :meth:`Penalty.prox` of ``coefs[layer]``. Only
     penalties that treat layers differently (``GroupL1Prox``) or per-layer
     state (``FixedZeros``, the debiasing phase) override it.
+``axpy_prox_layer(W, alpha, V, step, layer)``
+    ``prox_layer`` of ``W + alpha * V``, into ``W``: the last pass of a
+    momentum step. ``L1Prox`` does both in one pass over memory.
+``has_gradient``
+    Whether ``add_gradient`` adds anything (a class attribute).
 
 Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 ``W`` for their intermediate values, so that the optimizer's hot loop
@@ -98,6 +103,8 @@ class Penalty:
 
     #: Name of the penalty, as accepted by ``L1MLPClassifier(penalty=...)``.
     name = "none"
+    #: Whether :meth:`add_gradient` adds a term (else the penalty is all in its prox).
+    has_gradient = False
 
     def __init__(self, lmbda):
         self.lmbda = lmbda
@@ -129,6 +136,18 @@ class Penalty:
         """
         self.prox(W, step, work)
 
+    def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
+        """``W <- prox_layer(W + alpha * V)`` in place: the end of a momentum step.
+
+        ``V`` is shaped like ``W``; ``work`` as for :meth:`prox`. Penalties
+        that can fuse the two passes into one override it.
+        """
+        if alpha == 1.0:  # numpy's addition: as fast, with less overhead per call
+            W += V
+        else:
+            _kernels.axpy(W, alpha, V, work)
+        self.prox_layer(W, step, layer, work)
+
     def __repr__(self):
         return f"{type(self).__name__}(lmbda={self.lmbda!r})"
 
@@ -149,6 +168,7 @@ class L2(Penalty):
     """
 
     name = "l2"
+    has_gradient = True
 
     def value(self, coefs):
         # not np.vdot: numpy's BLAS would wake its own threads, which then
@@ -184,6 +204,7 @@ class L1(Penalty):
     """
 
     name = "l1"
+    has_gradient = True
 
     def value(self, coefs):
         return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
@@ -212,6 +233,7 @@ class L1Prox(L1):
     """
 
     name = "l1_prox"
+    has_gradient = False
 
     def add_gradient(self, W, G, work=None, scale=1.0):
         pass
@@ -219,6 +241,10 @@ class L1Prox(L1):
     def prox(self, W, step, work=None):
         if self.lmbda:
             _kernels.soft_threshold_inplace(W, step * self.lmbda, work)
+
+    def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
+        # one pass: the soft-threshold of each sum as it is formed
+        _kernels.axpy_soft_threshold(W, alpha, V, step * self.lmbda, work)
 
 
 def group_soft_threshold(W, threshold):
@@ -286,6 +312,11 @@ class GroupL1Prox(L1Prox):
             group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
         else:
             self.prox(W, step, work)
+
+    def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
+        # the group prox of layer 0 needs the whole sum: not L1Prox's fused pass
+        owner = Penalty if layer == 0 else L1Prox
+        owner.axpy_prox_layer(self, W, alpha, V, step, layer, work)
 
 
 class FixedZeros(Penalty):

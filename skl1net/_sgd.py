@@ -28,12 +28,18 @@ an object that adds ``alpha * G`` into a given array (see
 :mod:`skl1net._blas`): from a mini-batch, that is one GEMM writing straight
 into the weights, so ``G`` is never formed. Without momentum, the penalty
 first moves the weights by ``-eta_t * lmbda * dR(W)`` (a decay factor for
-'l2', the sign for 'l1'), then the GEMM adds ``-eta_t * G``. With momentum,
-``V *= mu``, the penalty adds ``-eta_t * lmbda * dR(W)`` to ``V``, the GEMM
-adds ``-eta_t * G``, and ``W += V``; Nesterov's step is computed as
-``W - eta_t * lmbda * dR(W) - U + (1 + mu) * V_new`` with ``U`` the velocity
-before the GEMM, which equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``.
-In every case the derivative of the penalty is taken at the weights before the
+'l2', the sign for 'l1'), then the GEMM adds ``-eta_t * G``. With classical
+momentum, ``V *= mu``, the penalty adds ``-eta_t * lmbda * dR(W)`` to ``V``,
+the GEMM adds ``-eta_t * G``, and one pass sets ``W <- prox(W + V)``
+(``Penalty.axpy_prox_layer``: 'l1_prox' soft-thresholds each sum as it forms
+it). Nesterov's step is computed as ``(W - mu * V) + (1 + mu) * V_new``, which
+equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``: before the GEMM, one
+pass does ``V *= mu`` and ``W -= V``; the GEMM adds ``-eta_t * G`` to ``V``;
+one pass sets ``W <- prox(W + (1 + mu) * V)``. A penalty with a gradient term
+('l1', 'l2') puts it into the scaled velocity and into ``W`` before ``W -= V``
+(which then leaves ``W - mu * V``), so that its derivative is taken at ``W``
+before the step; that takes three passes before the GEMM instead of one. In
+every case the derivative of the penalty is taken at the weights before the
 step, and the results equal the formulas above up to float rounding.
 """
 
@@ -41,7 +47,8 @@ step, and the results equal the formulas above up to float rounding.
 
 import numpy as np
 
-from ._blas import ArrayGradient, axpy
+from . import _kernels
+from ._blas import ArrayGradient
 from ._penalties import Penalty
 
 #: The penalty of the biases: none.
@@ -159,22 +166,27 @@ class SGD:
         if not mu:  # P <- P - eta * (lmbda * dR(P) + g)
             penalty.add_gradient(P, P, work, scale=-eta)
             add_gradient(P, -eta, 1.0)
-        else:
-            V = self._velocity(kind, i, P)
+            penalty.prox_layer(P, eta, i, work)
+            return
+        V = self._velocity(kind, i, P)
+        if not self.nesterov:  # V_new = mu * V - eta * (g + lmbda * dR(P)); P + V_new
+            V *= mu  # (not the GEMM's beta: OpenBLAS scales C in a slower pass of its own)
+            penalty.add_gradient(P, V, work, scale=-eta)
+            add_gradient(V, -eta, 1.0)
+            penalty.axpy_prox_layer(P, 1.0, V, eta / (1.0 - mu), i, work)
+            return
+        # P + mu * V_new - eta * (g + lmbda * dR(P)) = (P - mu * V) + (1 + mu) * V_new
+        if penalty.has_gradient:
+            # U = mu * V - eta * lmbda * dR(P) (the derivative at P before it
+            # moves) is V_new before the loss gradient; P - mu * V is
+            # (P - eta * lmbda * dR(P)) - U
             V *= mu
-            if not self.nesterov:
-                penalty.add_gradient(P, V, work, scale=-eta)  # mu * V - eta * lmbda * dR(P)
-                add_gradient(V, -eta, 1.0)  # V_new = ... - eta * g
-                P += V
-            else:
-                # With U = mu * V - eta * lmbda * dR(P) and V_new = U - eta * g:
-                # P + mu * V_new - eta * (g + lmbda * dR(P))
-                #   = (P - eta * lmbda * dR(P)) - U + (1 + mu) * V_new
-                penalty.add_gradient(P, (V, P), work, scale=-eta)
-                P -= V
-                add_gradient(V, -eta, 1.0)
-                axpy(P, 1.0 + mu, V, work)
-        penalty.prox_layer(P, eta / (1.0 - mu), i, work)
+            penalty.add_gradient(P, (V, P), work, scale=-eta)
+            P -= V
+        else:
+            _kernels.momentum_lookahead(P, V, mu, work)  # V *= mu; P -= V, in one pass
+        add_gradient(V, -eta, 1.0)
+        penalty.axpy_prox_layer(P, 1.0 + mu, V, eta / (1.0 - mu), i, work)
 
     def _velocity(self, kind, i, like):
         """Velocity of parameter ``kind`` ('W' or 'b') of layer ``i``, zero at first."""

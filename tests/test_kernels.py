@@ -21,6 +21,8 @@ from conftest import COMPILED_VARIANTS, use_kernels
 
 DTYPES = [np.float32, np.float64]
 CLOSE = {np.float32: dict(rtol=1e-5, atol=1e-7), np.float64: dict(rtol=1e-12, atol=1e-15)}
+#: Absolute error of one rounding more or less on values of magnitude up to 8.
+ATOL = {t: 8 * float(np.finfo(t).eps) for t in (np.float32, np.float64)}
 ROOT = Path(__file__).resolve().parents[1]
 
 compiled_only = pytest.mark.skipif(not _kernels.COMPILED, reason="compiled kernels not built")
@@ -57,12 +59,12 @@ def edge_weights(dtype, t=0.25, shape=(5, 7), seed=0):
 def both(name, *args):
     """Run kernel ``name`` compiled, then in numpy, on copies of ``args``.
 
-    Returns ``(arrays, result)`` of each run, ``arrays`` the copies of the
-    array arguments after the call.
+    Returns ``(arrays, result)`` of each run, ``arrays`` the copies (in the
+    same memory order) of the array arguments after the call.
     """
     runs = []
     for module in (_kernels.compiled, _npkernels):
-        copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        copies = [a.copy(order="K") if isinstance(a, np.ndarray) else a for a in args]
         result = getattr(module, name)(*copies)
         runs.append(([c for c in copies if isinstance(c, np.ndarray)], result))
     return runs
@@ -157,6 +159,51 @@ def test_axpy_matches_numpy(dtype, shape):
     np.testing.assert_allclose(yc, yn, **CLOSE[dtype])
 
 
+def soft(x, t):
+    return np.sign(x) * np.maximum(np.abs(x) - t, 0)
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F", "1-D"])
+@pytest.mark.parametrize("t", [0.25, 0.0])
+def test_axpy_soft_threshold_is_the_formula(dtype, order, t):
+    # the last pass of a momentum step with 'l1_prox': W <- soft(W + alpha * V, t)
+    W = edge_weights(dtype, t=t, shape=(6, 9))
+    V = np.random.default_rng(9).normal(size=W.shape).astype(dtype)
+    V.reshape(-1)[:8] = 0  # the edge values of W stay as they are before the threshold
+    if order == "1-D":
+        W, V = W.reshape(-1), V.reshape(-1)
+    layout = "F" if order == "F" else "C"
+    W, V = np.asarray(W, order=layout), np.asarray(V, order=layout)
+    ([Wc, _], _), ([Wn, _], _) = both("axpy_soft_threshold", W, 1.9, V, t)
+    x = W + dtype(1.9) * V
+    expected = soft(x, t)
+    for got in (Wc, Wn):  # (a compiler may fuse the multiply-add: one rounding less)
+        assert got.dtype == dtype and got.flags.c_contiguous == W.flags.c_contiguous
+        np.testing.assert_allclose(got, expected, rtol=CLOSE[dtype]["rtol"], atol=ATOL[dtype])
+        assert np.all(np.sign(got) * np.sign(x) >= 0)  # never crosses zero
+    if t:  # the edge values at +-t (V = 0 there) land exactly on zero
+        assert Wc.reshape(-1)[4] == Wc.reshape(-1)[5] == Wn.reshape(-1)[4] == 0
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F", "1-D"])
+def test_momentum_lookahead_is_the_formula(dtype, order):
+    # before the GEMM of a Nesterov step: V <- mu * V, then W <- W - V
+    rng = np.random.default_rng(10)
+    shape = (11,) if order == "1-D" else (5, 7)
+    layout = "F" if order == "F" else "C"
+    W, V = (np.asarray(rng.normal(size=shape), dtype, order=layout) for _ in range(2))
+    mu = 0.9
+    ([Wc, Vc], _), ([Wn, Vn], _) = both("momentum_lookahead", W, V, mu)
+    for got_W, got_V in ((Wc, Vc), (Wn, Vn)):
+        np.testing.assert_array_equal(got_V, V * dtype(mu))  # one rounding, as numpy's
+        np.testing.assert_allclose(got_W, W - dtype(mu) * V, rtol=0, atol=ATOL[dtype])
+        assert got_W.flags.c_contiguous == W.flags.c_contiguous
+
+
 @compiled_only
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [1, 9, 0])
@@ -230,6 +277,8 @@ def test_fortran_ordered_arrays_take_the_typed_loops(dtype, monkeypatch):
         ("add_scaled_sign", lambda: (W.copy(order="K"), -0.3, G.copy(order="K"), H.copy(order="K"))),
         ("soft_threshold_inplace", lambda: (W.copy(order="K"), 0.25)),
         ("axpy", lambda: (G.copy(order="K"), 1.9, H)),
+        ("axpy_soft_threshold", lambda: (W.copy(order="K"), 1.9, H, 0.25)),
+        ("momentum_lookahead", lambda: (G.copy(order="K"), H.copy(order="K"), 0.9)),
         ("bias_relu", lambda: (G.copy(order="K"), b)),
         ("relu_backward", lambda: (np.maximum(G, 0, order="K"), H.copy(order="K"))),
     ]:
@@ -245,6 +294,20 @@ def test_fortran_ordered_arrays_take_the_typed_loops(dtype, monkeypatch):
             if isinstance(got, np.ndarray):
                 assert got.flags.f_contiguous
                 np.testing.assert_allclose(got, want, **CLOSE[dtype])
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_vectors_take_the_typed_loops(dtype, monkeypatch):
+    # the biases' momentum step: 1-D arrays, as one-row matrices
+    for name in _kernels.NAMES:
+        monkeypatch.setattr(_npkernels, name, None)  # no fallback
+    b, v = np.array([1.0, -1.0, 0.5], dtype), np.array([2.0, 0.5, -4.0], dtype)
+    _kernels.compiled.momentum_lookahead(b, v, 0.5)
+    np.testing.assert_array_equal(v, [1.0, 0.25, -2.0])
+    np.testing.assert_array_equal(b, [0.0, -1.25, 2.5])
+    _kernels.compiled.axpy_soft_threshold(b, 2.0, v, 0.5)
+    np.testing.assert_array_equal(b, [1.5, -0.25, -1.0])
 
 
 @compiled_only
@@ -265,6 +328,14 @@ def test_odd_layouts_and_dtypes_fall_back_to_numpy():
     G, H = np.zeros((2, 3), np.float32), np.zeros((2, 3))
     _kernels.compiled.add_scaled_sign(np.ones((2, 3)), 0.5, G, H)
     assert np.all(G == 0.5) and np.all(H == 0.5)
+    # the fused momentum kernels: mixed layouts, strided views, mixed dtypes
+    W, V = np.ones((4, 6)), np.full((4, 6), 2.0, order="F")
+    _kernels.compiled.axpy_soft_threshold(W, 0.5, V, 0.5)
+    np.testing.assert_array_equal(W, 1.5)
+    W, V = np.ones((4, 6))[:, ::2], np.full((4, 3), 2.0, np.float32)
+    _kernels.compiled.momentum_lookahead(W, V, 0.5)
+    np.testing.assert_array_equal(W, 0.0)
+    np.testing.assert_array_equal(V, 1.0)
 
 
 @compiled_only

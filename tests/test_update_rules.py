@@ -12,7 +12,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skl1net import L1MLPClassifier
-from skl1net._penalties import L1Prox, L2
+from skl1net._penalties import L1Prox, L2, make_penalty
 from skl1net._sgd import SGD
 
 # every test twice: with the compiled kernels and with their numpy versions
@@ -100,41 +100,72 @@ def test_l1_moves_linearly_and_l2_geometrically():
         ("l2", W * (1 - eta * lmbda)),
     ]:
         Wc = W.copy()
-        from skl1net._penalties import make_penalty
-
         SGD(make_penalty(penalty, lmbda), eta).step([Wc], [], [np.zeros_like(W)], [])
         np.testing.assert_allclose(Wc, expected, rtol=1e-14)
 
 
+def textbook_momentum_steps(penalty, lmbda, eta, mu, nesterov, params, grads):
+    """The momentum rules of the module docstring of ``skl1net._sgd``, literally, in float64.
+
+    ``params`` and each entry of ``grads``: lists of arrays, the 2-D ones
+    weight matrices (in layer order), the 1-D ones biases (unpenalized).
+    Returns the parameters after the steps.
+    """
+    params = [p.astype(np.float64) for p in params]
+    velocities = [np.zeros_like(p) for p in params]
+    threshold = eta * lmbda / (1 - mu)
+    for step_grads in grads:
+        for k, (P, g) in enumerate(zip(params, step_grads)):
+            weights = P.ndim == 2
+            G = g.astype(np.float64)
+            if weights and penalty == "l2":
+                G = G + lmbda * P
+            elif weights and penalty == "l1":
+                G = G + lmbda * np.sign(P)
+            V = velocities[k] = mu * velocities[k] - eta * G
+            P = P + (mu * V - eta * G if nesterov else V)
+            if weights and penalty == "group_l1_prox" and k == 0:  # rows of the first layer
+                norms = np.linalg.norm(P, axis=1, keepdims=True)
+                shrink = threshold * np.sqrt(P.shape[1])
+                P = P * np.maximum(1 - shrink / np.maximum(norms, 1e-300), 0)
+            elif weights and penalty in ("l1_prox", "group_l1_prox"):
+                P = np.sign(P) * np.maximum(np.abs(P) - threshold, 0)
+            params[k] = P
+    return params
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("nesterov", [False, True])
-def test_momentum_steps(nesterov):
-    eta, mu, lmbda = 0.1, 0.9, 0.2
-    W0 = np.array([[0.5, -0.3, 0.01]])
-    grads = [np.array([[0.4, -0.2, 0.05]]), np.array([[0.1, 0.3, -0.02]])]
-
-    # l2: the velocity carries the gradient plus lmbda * W
-    W, V = W0.copy(), np.zeros_like(W0)
-    Wk = W0.copy()
-    opt = SGD(L2(lmbda), eta, momentum=mu, nesterov=nesterov)
-    for g in grads:
-        G = g + lmbda * W
-        V = mu * V - eta * G
-        W = W + (mu * V - eta * G if nesterov else V)
-        opt.step([Wk], [], [g.copy()], [])
-        np.testing.assert_allclose(Wk, W, rtol=1e-13)
-
-    # l1_prox: momentum step on the loss gradient, then the soft-threshold
-    # with threshold eta * lmbda / (1 - mu)
-    W, V = W0.copy(), np.zeros_like(W0)
-    Wk = W0.copy()
-    opt = SGD(L1Prox(lmbda), eta, momentum=mu, nesterov=nesterov)
-    t = eta * lmbda / (1 - mu)
-    for g in grads:
-        V = mu * V - eta * g
-        W = W + (mu * V - eta * g if nesterov else V)
-        W = np.sign(W) * np.maximum(np.abs(W) - t, 0)
-        opt.step([Wk], [], [g.copy()], [])
-        np.testing.assert_allclose(Wk, W, rtol=1e-13, atol=1e-16)
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox", "group_l1_prox"])
+def test_momentum_steps_follow_the_textbook_rule(penalty, nesterov, order, dtype):
+    # Three steps on two layers (weights and biases): the velocity carries the
+    # gradient plus lmbda * dR(W) ('l1', 'l2'); with a prox the momentum step
+    # takes the loss gradient only and the soft-threshold follows, with
+    # threshold eta * lmbda / (1 - mu).
+    eta, mu, lmbda = 0.1, 0.9, 0.05
+    rng = np.random.default_rng(11)
+    shapes = [(6, 5), (5, 3), (5,), (3,)]
+    params = [np.asarray(rng.normal(scale=0.3, size=s), dtype, order=order) for s in shapes]
+    params[0][1] *= 0.05  # a row the group prox sets to zero
+    grads = [[np.asarray(rng.normal(scale=0.5, size=s), dtype, order=order) for s in shapes]
+             for _ in range(3)]
+    for step_grads in grads:
+        step_grads[0][1] *= 0.02
+    expected = textbook_momentum_steps(penalty, lmbda, eta, mu, nesterov, params, grads)
+    opt = SGD(make_penalty(penalty, lmbda), eta, momentum=mu, nesterov=nesterov)
+    for step_grads in grads:
+        opt.step(params[:2], params[2:], step_grads[:2], step_grads[2:])
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
+    for got, want in zip(params, expected):
+        assert got.dtype == dtype and got.flags.c_contiguous == (order == "C" or got.ndim == 1)
+        np.testing.assert_allclose(got, want, **tol)
+    if "prox" in penalty and dtype == np.float64:  # the same exact zeros
+        assert sum(int(np.sum(W == 0)) for W in expected[:2]) >= 3
+        for got, want in zip(params[:2], expected[:2]):
+            np.testing.assert_array_equal(got == 0, want == 0)
+    if penalty == "group_l1_prox":
+        assert np.all(params[0][1] == 0)
 
 
 def test_prox_with_momentum_keeps_the_l1_optimality_condition():
