@@ -4,9 +4,11 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from cython cimport floating
+from cython cimport floating, integral
 from libc.float cimport DBL_EPSILON, FLT_EPSILON
 from libc.math cimport exp, expf, log
+
+import numpy as np
 
 from . import _npkernels
 
@@ -267,6 +269,38 @@ def _softmax_cross_entropy(floating[:, ::1] Z, const floating[::1] b,
     return loss
 
 
+def _add_csr_t_product(floating[:, ::1] C, double alpha, const floating[::1] data,
+                       const integral[::1] indices, const integral[::1] indptr,
+                       const floating[:, ::1] B):
+    # each stored entry A[r, j] adds alpha * A[r, j] * B[r] into row j of C
+    cdef Py_ssize_t r, k, j, col, m = B.shape[0], n = B.shape[1], nnz
+    cdef floating a
+    cdef floating *c
+    cdef const floating *b
+    if C.shape[1] != n or indptr.shape[0] != m + 1:
+        raise ValueError("A, B and C do not match")
+    if m == 0 or n == 0:
+        return
+    nnz = indptr[m]
+    if nnz > indices.shape[0] or nnz > data.shape[0]:
+        raise ValueError("indptr does not match indices and data")
+    for r in range(m + 1):
+        if indptr[r] < 0 or indptr[r] > nnz:
+            raise ValueError("indptr out of range")
+    for k in range(nnz):
+        if indices[k] < 0 or indices[k] >= C.shape[0]:
+            raise ValueError("column index out of range")
+    with nogil:
+        for r in range(m):
+            b = &B[r, 0]
+            for k in range(indptr[r], indptr[r + 1]):
+                col = indices[k]
+                a = <floating>alpha * data[k]
+                c = &C[col, 0]
+                for j in range(n):
+                    c[j] += a * b[j]
+
+
 # -- the public kernels: the typed loops above, numpy for anything else --------
 def _c_ordered(A, *others):
     """``A`` and ``others`` transposed when ``A`` is a Fortran-ordered matrix, else as they are.
@@ -365,3 +399,11 @@ def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):
         return _softmax_cross_entropy(Z, b, labels, sample_weight)
     except (ValueError, TypeError):
         return _npkernels.softmax_cross_entropy(Z, b, labels, sample_weight, work)
+
+
+def add_csr_t_product(C, double alpha, A, B):
+    """``C += alpha * A.T @ B`` in place, for a CSR matrix ``A``: each entry straight into its row."""
+    try:
+        _add_csr_t_product(C, alpha, A.data, A.indices, A.indptr, np.ascontiguousarray(B))
+    except (ValueError, TypeError):
+        _npkernels.add_csr_t_product(C, alpha, A, B)

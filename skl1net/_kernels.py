@@ -39,6 +39,7 @@ NAMES = (
     "bias_softmax",
     "relu_backward",
     "softmax_cross_entropy",
+    "add_csr_t_product",
 )
 
 
@@ -86,5 +87,6 @@ bias_relu = _chosen.bias_relu
 bias_softmax = _chosen.bias_softmax
 relu_backward = _chosen.relu_backward
 softmax_cross_entropy = _chosen.softmax_cross_entropy
+add_csr_t_product = _chosen.add_csr_t_product
 #: Scratch buffers of ``softmax_cross_entropy`` (only the numpy version uses them).
 softmax_work = _npkernels.softmax_work

@@ -281,3 +281,34 @@ def weighted_total(losses, delta, sample_weight=None):
         return float(np.add.reduce(losses))
     delta *= sample_weight[:, None]
     return float(np.add.reduce(np.multiply(losses, sample_weight, out=losses)))
+
+
+def add_csr_t_product(C, alpha, A, B):
+    """``C += alpha * A.T @ B`` in place, for a CSR matrix ``A``, through the rows ``A`` reaches.
+
+    Row ``j`` of ``A.T @ B`` is zero unless column ``j`` of ``A`` holds an
+    entry: the product is formed for those columns only, renumbered
+    ``0..r-1``, and added into their rows of ``C``. (The compiled kernel adds
+    each entry's ``alpha * A[i, j] * B[i]`` straight into row ``j``.)
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> from skl1net._npkernels import add_csr_t_product
+    >>> C = np.zeros((3, 2))
+    >>> add_csr_t_product(C, 2.0, sp.csr_matrix([[0.0, 1.0, 0.0]]), np.array([[1.0, 3.0]])); C
+    array([[0., 0.],
+           [2., 6.],
+           [0., 0.]])
+    """
+    nnz = A.indptr[-1]
+    rows, columns = np.unique(A.indices[:nnz], return_inverse=True)
+    if not len(rows):
+        return
+    compact = type(A)(
+        (A.data[:nnz], columns.astype(A.indices.dtype, copy=False), A.indptr),
+        shape=(A.shape[0], len(rows)),
+    )
+    product = np.asarray(compact.T @ B)
+    product *= alpha
+    C[rows] += product

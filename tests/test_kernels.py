@@ -338,6 +338,50 @@ def test_odd_layouts_and_dtypes_fall_back_to_numpy():
     np.testing.assert_array_equal(V, 1.0)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+def test_add_csr_t_product_is_the_sparse_gradient(dtype, index_dtype, monkeypatch):
+    # C += alpha * A.T @ B for a CSR batch A: rows of absent features untouched,
+    # duplicates summed, empty rows skipped; the compiled kernel without fallback.
+    rng = np.random.default_rng(8)
+    dense = np.where(rng.random((9, 40)) < 0.1, rng.normal(size=(9, 40)), 0).astype(dtype)
+    dense[3] = 0  # an empty row
+    A = sp.csr_matrix(dense)
+    A = sp.csr_matrix(  # one duplicated entry, as a non-canonical matrix may hold
+        (np.append(A.data, dtype(2.0)), np.append(A.indices, 5).astype(index_dtype),
+         np.append(A.indptr[:-1], A.nnz + 1).astype(index_dtype)), shape=A.shape
+    )
+    dense[-1, 5] += 2.0
+    B = np.asfortranarray(rng.normal(size=(9, 6)).astype(dtype))  # hidden deltas: Fortran
+    C0 = rng.normal(size=(40, 6)).astype(dtype)
+    expected = C0 - 0.5 * dense.T.astype(np.float64) @ B
+    for module in filter(None, (_kernels.compiled, _npkernels)):
+        C = C0.copy()
+        if module is _kernels.compiled:
+            monkeypatch.setattr(_npkernels, "add_csr_t_product", None)  # no fallback
+        module.add_csr_t_product(C, -0.5, A, B)
+        monkeypatch.undo()
+        np.testing.assert_allclose(C, expected, **CLOSE[dtype])
+        untouched = ~np.any(dense != 0, axis=0)
+        assert untouched.sum() > 5
+        np.testing.assert_array_equal(C[untouched], C0[untouched])
+
+
+@compiled_only
+def test_add_csr_t_product_falls_back_or_refuses_bad_indices():
+    A = sp.csr_matrix(np.eye(3))
+    B = np.arange(6.0).reshape(3, 2)
+    C = np.zeros((3, 2), order="F")  # Fortran-ordered target: numpy's version
+    _kernels.compiled.add_csr_t_product(C, 1.0, A, B)
+    np.testing.assert_array_equal(C, B)
+    C = np.zeros((3, 2), np.float32)  # mixed dtypes: numpy's version
+    _kernels.compiled.add_csr_t_product(C, 1.0, A, B)
+    np.testing.assert_array_equal(C, B)
+    bad = sp.csr_matrix((np.ones(1), np.array([7]), np.array([0, 1, 1, 1])), shape=(3, 3))
+    with pytest.raises(IndexError):  # never a write outside C
+        _kernels.compiled.add_csr_t_product(np.zeros((3, 2)), 1.0, bad, B)
+
+
 @compiled_only
 @pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox"])
 def test_a_fit_is_the_same_with_either_implementation(penalty, monkeypatch):
