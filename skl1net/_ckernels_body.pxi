@@ -108,10 +108,14 @@ def _axpy_soft_threshold(floating[:, ::1] W, double alpha, const floating[:, ::1
         w[i] = _shrink(w[i] + a * v[i], t)
 
 
-def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu):
+def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu,
+                        double decay, double sign_step):
+    # g = decay * w + sign_step * sign(w) at w on entry; v <- mu * v + g; w <- w + g - v
     cdef Py_ssize_t i, n = _size(W)
     cdef floating m = <floating>mu
-    cdef floating u
+    cdef floating d = <floating>decay
+    cdef floating s = <floating>sign_step
+    cdef floating u, g
     cdef floating *w
     cdef floating *v
     if not _same_shape(W, V):
@@ -119,10 +123,17 @@ def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu):
     if n == 0:
         return
     w, v = &W[0, 0], &V[0, 0]
+    if d == 0 and s == 0:  # no penalty term: the loop the compiler vectorizes best
+        for i in range(n):
+            u = m * v[i]
+            v[i] = u
+            w[i] -= u
+        return
     for i in range(n):
-        u = m * v[i]
+        g = d * w[i] + _sign_times(w[i], s)
+        u = m * v[i] + g
         v[i] = u
-        w[i] -= u
+        w[i] = w[i] + g - u
 
 
 cdef inline void _axpy_loop(floating *y, floating a, const floating *x, Py_ssize_t n) noexcept nogil:
@@ -346,12 +357,12 @@ def axpy_soft_threshold(W, double alpha, V, double threshold, work=None):
         _npkernels.axpy_soft_threshold(W, alpha, V, threshold, work)
 
 
-def momentum_lookahead(W, V, double mu, work=None):
-    """``V *= mu`` then ``W -= V``, in place."""
+def momentum_lookahead(W, V, double mu, double decay=0.0, double sign_step=0.0, work=None):
+    """``g = decay * W + sign_step * sign(W)``; ``V <- mu * V + g``; ``W <- W + g - V``, in one pass."""
     try:
-        _momentum_lookahead(*_matrices(W, V), mu)
+        _momentum_lookahead(*_matrices(W, V), mu, decay, sign_step)
     except (ValueError, TypeError):
-        _npkernels.momentum_lookahead(W, V, mu, work)
+        _npkernels.momentum_lookahead(W, V, mu, decay, sign_step, work)
 
 
 def axpy(y, double alpha, x, work=None):

@@ -159,8 +159,13 @@ def axpy_soft_threshold(W, alpha, V, threshold, work=None):
     soft_threshold_inplace(W, threshold, work)
 
 
-def momentum_lookahead(W, V, mu, work=None):
-    """``V *= mu`` then ``W -= V``, in place (``work`` is unused).
+def momentum_lookahead(W, V, mu, decay=0.0, sign_step=0.0, work=None):
+    """The start of a Nesterov step, in place: ``V <- mu * V + g`` and ``W <- W + g - V``.
+
+    ``g = decay * W + sign_step * sign(W)``, taken at ``W`` on entry, is the
+    penalty's term (``-eta * lmbda * dR(W)``; 0 for penalties applied by
+    their prox), added to the velocity and to the weights. Without it this is
+    ``V *= mu; W -= V``. ``work`` is shaped like ``W``.
 
     Examples
     --------
@@ -169,8 +174,21 @@ def momentum_lookahead(W, V, mu, work=None):
     >>> W, V = np.array([1.0, 1.0]), np.array([2.0, -4.0])
     >>> momentum_lookahead(W, V, 0.5); W, V
     (array([0., 3.]), array([ 1., -2.]))
+    >>> W, V = np.array([1.0, -1.0]), np.zeros(2)
+    >>> momentum_lookahead(W, V, 0.5, decay=-0.5); W, V
+    (array([ 1., -1.]), array([-0.5,  0.5]))
     """
     V *= mu
+    if sign_step and decay:  # (no penalty of the package has both)
+        g = scaled_sign(W, sign_step, out=work)
+        g += decay * W
+        V += g
+        W += g
+    elif sign_step:  # into V and W, the sign read at W on entry
+        add_scaled_sign(W, sign_step, V, W, work)
+    elif decay:
+        axpy(V, decay, W, work)
+        W *= 1.0 + decay
     W -= V
 
 

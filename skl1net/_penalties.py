@@ -20,8 +20,10 @@ knows three things about ``lmbda * R(W)``:
 ``axpy_prox_layer(W, alpha, V, step, layer)``
     ``prox_layer`` of ``W + alpha * V``, into ``W``: the last pass of a
     momentum step. ``L1Prox`` does both in one pass over memory.
-``has_gradient``
-    Whether ``add_gradient`` adds anything (a class attribute).
+``momentum_lookahead(W, V, mu, scale)``
+    The first pass of a Nesterov step: ``V <- mu * V + scale * lmbda *
+    dR(W)`` and the same term added to ``W``, then ``W -= V``; one kernel
+    (:func:`skl1net._kernels.momentum_lookahead`) with the penalty's term.
 
 Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 ``W`` for their intermediate values, so that the optimizer's hot loop
@@ -103,8 +105,6 @@ class Penalty:
 
     #: Name of the penalty, as accepted by ``L1MLPClassifier(penalty=...)``.
     name = "none"
-    #: Whether :meth:`add_gradient` adds a term (else the penalty is all in its prox).
-    has_gradient = False
 
     def __init__(self, lmbda):
         self.lmbda = lmbda
@@ -135,6 +135,14 @@ class Penalty:
         do not override it.
         """
         self.prox(W, step, work)
+
+    def momentum_lookahead(self, W, V, mu, scale, work=None):
+        """``V <- mu * V + t`` and ``W <- W + t - V`` in place, ``t = scale * lmbda * dR(W)`` at ``W`` on entry.
+
+        The start of a Nesterov step (see :mod:`skl1net._sgd`); ``t`` is what
+        :meth:`add_gradient` adds, 0 here and for the proximal penalties.
+        """
+        _kernels.momentum_lookahead(W, V, mu, work=work)
 
     def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
         """``W <- prox_layer(W + alpha * V)`` in place: the end of a momentum step.
@@ -168,7 +176,6 @@ class L2(Penalty):
     """
 
     name = "l2"
-    has_gradient = True
 
     def value(self, coefs):
         # not np.vdot: numpy's BLAS would wake its own threads, which then
@@ -184,6 +191,10 @@ class L2(Penalty):
                 W *= 1.0 + scale * self.lmbda
             else:
                 _kernels.axpy(target, scale * self.lmbda, W, work)
+
+    def momentum_lookahead(self, W, V, mu, scale, work=None):
+        # t = scale * lmbda * W, in the same pass
+        _kernels.momentum_lookahead(W, V, mu, decay=scale * self.lmbda, work=work)
 
 
 class L1(Penalty):
@@ -204,7 +215,6 @@ class L1(Penalty):
     """
 
     name = "l1"
-    has_gradient = True
 
     def value(self, coefs):
         return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
@@ -212,6 +222,10 @@ class L1(Penalty):
     def add_gradient(self, W, G, work=None, scale=1.0):
         if self.lmbda:  # one pass: the sign is read before G (possibly W) changes
             _kernels.add_scaled_sign(W, scale * self.lmbda, *_as_tuple(G), work=work)
+
+    def momentum_lookahead(self, W, V, mu, scale, work=None):
+        # t = scale * lmbda * sign(W), in the same pass
+        _kernels.momentum_lookahead(W, V, mu, sign_step=scale * self.lmbda, work=work)
 
 
 class L1Prox(L1):
@@ -233,10 +247,11 @@ class L1Prox(L1):
     """
 
     name = "l1_prox"
-    has_gradient = False
 
     def add_gradient(self, W, G, work=None, scale=1.0):
         pass
+
+    momentum_lookahead = Penalty.momentum_lookahead  # all of it in the prox
 
     def prox(self, W, step, work=None):
         if self.lmbda:

@@ -36,10 +36,9 @@ it). Nesterov's step is computed as ``(W - mu * V) + (1 + mu) * V_new``, which
 equals ``W + mu * V_new - eta_t * (G + lmbda * dR(W))``: before the GEMM, one
 pass does ``V *= mu`` and ``W -= V``; the GEMM adds ``-eta_t * G`` to ``V``;
 one pass sets ``W <- prox(W + (1 + mu) * V)``. A penalty with a gradient term
-('l1', 'l2') puts it into the scaled velocity and into ``W`` before ``W -= V``
-(which then leaves ``W - mu * V``), so that its derivative is taken at ``W``
-before the step; that takes three passes before the GEMM instead of one. In
-every case the derivative of the penalty is taken at the weights before the
+('l1', 'l2'), ``t = -eta_t * lmbda * dR(W)``, enters the first pass
+(``Penalty.momentum_lookahead``): ``V <- mu * V + t`` and ``W <- W + t - V``,
+so that its derivative is taken at ``W`` before the step. In every case the derivative of the penalty is taken at the weights before the
 step, and the results equal the formulas above up to float rounding.
 """
 
@@ -47,7 +46,6 @@ step, and the results equal the formulas above up to float rounding.
 
 import numpy as np
 
-from . import _kernels
 from ._blas import ArrayGradient
 from ._penalties import Penalty
 
@@ -175,16 +173,9 @@ class SGD:
             add_gradient(V, -eta, 1.0)
             penalty.axpy_prox_layer(P, 1.0, V, eta / (1.0 - mu), i, work)
             return
-        # P + mu * V_new - eta * (g + lmbda * dR(P)) = (P - mu * V) + (1 + mu) * V_new
-        if penalty.has_gradient:
-            # U = mu * V - eta * lmbda * dR(P) (the derivative at P before it
-            # moves) is V_new before the loss gradient; P - mu * V is
-            # (P - eta * lmbda * dR(P)) - U
-            V *= mu
-            penalty.add_gradient(P, (V, P), work, scale=-eta)
-            P -= V
-        else:
-            _kernels.momentum_lookahead(P, V, mu, work)  # V *= mu; P -= V, in one pass
+        # P + mu * V_new - eta * (g + lmbda * dR(P)) = (P + t - U) + (1 + mu) * V_new
+        # with t = -eta * lmbda * dR(P) and U = mu * V + t, V_new = U - eta * g
+        penalty.momentum_lookahead(P, V, mu, -eta, work)  # V <- U, P <- P + t - U
         add_gradient(V, -eta, 1.0)
         penalty.axpy_prox_layer(P, 1.0 + mu, V, eta / (1.0 - mu), i, work)
 

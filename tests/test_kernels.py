@@ -204,6 +204,28 @@ def test_momentum_lookahead_is_the_formula(dtype, order):
         assert got_W.flags.c_contiguous == W.flags.c_contiguous
 
 
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("decay, sign_step", [(-0.02, 0.0), (0.0, -0.01), (-0.02, -0.01)])
+def test_momentum_lookahead_with_a_penalty_term_is_the_formula(dtype, order, decay, sign_step):
+    # 'l2' and 'l1' with Nesterov: t = decay * W + sign_step * sign(W) at W on
+    # entry (zeros included); V <- mu * V + t; W <- W + t - V
+    W = np.asarray(edge_weights(dtype, t=0.25)[:, :6], order=order)
+    W[np.abs(W) > 100] = 3.0  # (no overflow in the reference)
+    V = np.asarray(np.random.default_rng(11).normal(size=W.shape), dtype, order=order)
+    W64, V64 = W.astype(np.float64), V.astype(np.float64)
+    t = decay * W64 + sign_step * np.sign(W64)
+    V_want = 0.9 * V64 + t
+    W_want = W64 + t - V_want
+    ([Wc, Vc], _), ([Wn, Vn], _) = both("momentum_lookahead", W, V, 0.9, decay, sign_step)
+    for got_W, got_V in ((Wc, Vc), (Wn, Vn)):
+        np.testing.assert_allclose(got_V, V_want, rtol=0, atol=ATOL[dtype])
+        np.testing.assert_allclose(got_W, W_want, rtol=0, atol=ATOL[dtype])
+        assert got_W.flags.c_contiguous == W.flags.c_contiguous
+
+
 @compiled_only
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [1, 9, 0])
@@ -404,7 +426,9 @@ def test_a_fit_is_the_same_with_either_implementation(penalty, monkeypatch):
 
 @compiled_only
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("penalty, momentum", [("l1", 0.0), ("l1_prox", 0.9), ("l2", 0.9)])
+@pytest.mark.parametrize(
+    "penalty, momentum", [("l1", 0.0), ("l1", 0.9), ("l1_prox", 0.9), ("l2", 0.9)]
+)
 def test_a_fit_runs_the_typed_loops_not_the_numpy_fallback(dtype, penalty, momentum, monkeypatch):
     # The compiled kernels hand odd arrays to numpy; the arrays of a fit must
     # never be odd.
