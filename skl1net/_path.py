@@ -54,6 +54,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import indexable
 
 from ._base import warn_if_unscaled
 from ._blas import matmul as blas_matmul
@@ -72,17 +73,20 @@ def _default_estimator(y):
     return L1MLPRegressor()
 
 
-def _target_matrix(estimator, X, y, sample_weight=None):
-    """The float target matrix and sample weights ``estimator`` would train on, via a throwaway clone.
+def _training_data(estimator, X, y, sample_weight=None):
+    """``X``, the float target matrix and the sample weights ``estimator`` would train on.
 
-    The weights include the estimator's ``class_weight``; None means equal.
+    Validated as ``fit`` validates them (same errors), on a throwaway clone,
+    which is returned too. ``X`` is a float array (float32 kept) or a CSR
+    matrix; the weights include the estimator's ``class_weight``, None means
+    equal.
     """
     est = clone(estimator)
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
-    Y, sw, _ = est._targets(np.asarray(y), sample_weight, first=True, incremental=False,
-                            classes=None)
-    return np.asarray(Y, dtype=np.float64), sw, est
+    X, y, sample_weight = est._validate_training_data(X, y, sample_weight, first=True)
+    Y, sw, _ = est._targets(y, sample_weight, first=True, incremental=False, classes=None)
+    if sw is not None:
+        sw = np.asarray(sw, dtype=np.float64)
+    return X, np.asarray(Y, dtype=np.float64), sw, est
 
 
 def lmbda_max(X, y, estimator=None, sample_weight=None):
@@ -120,10 +124,7 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     """
     if estimator is None:
         estimator = _default_estimator(y)
-    X = X if sp.issparse(X) else np.asarray(X)
-    if X.dtype.kind != "f":  # float32 data stays as it is: no copy of the training set
-        X = X.astype(np.float64)
-    Y, sw, est = _target_matrix(estimator, X, y, sample_weight)
+    X, Y, sw, est = _training_data(estimator, X, y, sample_weight)
     hidden = est._hidden_sizes()
     units = [X.shape[1], *hidden, Y.shape[1]]
     coefs, intercepts = init_params(
@@ -317,7 +318,8 @@ def objective(est, X, y, sample_weight=None):
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
     # the weights of the fit's objective: sample_weight with the class_weight
     Y, weights, _ = est._targets(
-        np.asarray(y), sample_weight, first=False, incremental=False, classes=None
+        y if sp.issparse(y) else np.asarray(y), sample_weight, first=False,
+        incremental=False, classes=None,
     )
     P = est._forward(X)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
@@ -401,10 +403,13 @@ def lmbda_path(
     """
     if estimator is None:
         estimator = _default_estimator(y)
-    y = np.asarray(y)
+    # one row per sample in each; sparse X (and y) as CSR, whose rows can be taken
+    X, y = indexable(X, y if sp.issparse(y) else np.asarray(y))
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    if sw is not None and sw.shape != (len(y),):
-        raise ValueError(f"sample_weight has shape {sw.shape}; expected ({len(y)},), one per sample.")
+    if sw is not None and sw.shape != (y.shape[0],):
+        raise ValueError(
+            f"sample_weight has shape {sw.shape}; expected ({y.shape[0]},), one per sample."
+        )
     if validation_data is not None:
         X_val, y_val, *rest = validation_data
         sw_val = rest[0] if rest else None
@@ -412,12 +417,12 @@ def lmbda_path(
         X_val, y_val, sw_val = X, y, sw
     else:
         stratify = y if type_of_target(y) in ("binary", "multiclass") else None
-        rows = np.arange(len(y))
+        rows = np.arange(y.shape[0])
         train, test = train_test_split(
             rows, test_size=validation_fraction, stratify=stratify, random_state=random_state
         )
         X, X_val = _safe_indexing(X, train), _safe_indexing(X, test)
-        y, y_val = y[train], y[test]
+        y, y_val = _safe_indexing(y, train), _safe_indexing(y, test)
         sw, sw_val = (None, None) if sw is None else (sw[train], sw[test])
     check_scale(X, estimator, stacklevel=2)
     if lmbdas is None:

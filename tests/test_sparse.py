@@ -473,3 +473,48 @@ def test_path_takes_lists_and_dataframes(digits):
     for data in (X.tolist(), pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])):
         path = lmbda_path(data, list(y), [1e-2, 1e-3], estimator=base, random_state=0)
         assert len(path) == 2 and all(0 <= e.score <= 1 for e in path)
+
+
+def test_lmbda_max_and_path_validate_their_data_as_fit_does():
+    """Bad data gives fit's errors, not a NaN, a BLAS error or a silently shorter path."""
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(40, 3), np.arange(40) % 2
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        lmbda_max(X_nan, y, clf)
+    with pytest.raises(ValueError, match="y has 30 samples but X has 40"):
+        lmbda_max(X, y[:30], clf)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        lmbda_path(X, y[:30], [1e-3], estimator=clf)
+    with pytest.raises(ValueError, match="sample_weight has shape"):
+        lmbda_path(X, y, [1e-3], estimator=clf, sample_weight=np.ones(30))
+
+
+@pytest.mark.parametrize("fmt", ["coo", "csc", "dok", "lil"])
+def test_lmbda_max_and_path_take_every_sparse_format(fmt):
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(40, 3), np.arange(40) % 2
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    Xs = sp.random(40, 3, density=1.0, format="csr", random_state=0)
+    Xs.data[:] = X.ravel()
+    assert lmbda_max(Xs.asformat(fmt), y, clf) == pytest.approx(lmbda_max(X, y, clf))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantOutputWarning)
+        path = lmbda_path(Xs.asformat(fmt), y, [1e-3], estimator=clf, random_state=0)
+    assert len(path) == 1
+
+
+def test_lmbda_max_and_path_take_a_sparse_multilabel_indicator():
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    Y = np.c_[np.arange(40) % 2, np.arange(40) % 3 == 0].astype(int)
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    top = lmbda_max(X, Y, clf)
+    assert lmbda_max(X, sp.csr_matrix(Y), clf) == pytest.approx(top)
+    assert lmbda_max(X, sp.csr_matrix(Y)) > 0  # the default estimator: a classifier
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantOutputWarning)
+        path = lmbda_path(X, sp.csr_matrix(Y), [1e-3], estimator=clf, random_state=0)
+    assert 0 <= path[0].score <= 1
