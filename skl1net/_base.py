@@ -17,7 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -289,6 +289,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             y = check_array(
                 y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y"
             )
+        if sp.issparse(y) and not is_classifier(self):
+            y = y.toarray()  # regression targets train and score (r2_score) dense
         if y.shape[0] != X.shape[0]:
             raise ValueError(
                 f"y has {y.shape[0]} samples but X has {X.shape[0]}: they must have "
