@@ -346,7 +346,9 @@ def _demo(args):
 def _training_options():
     """Options shared by ``train`` and ``path``."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("data", help="CSV file (or .parquet) with a header row")
+    parent.add_argument(
+        "data", help="CSV file (comma, semicolon or tab separated; or .parquet) with a header row"
+    )
     parent.add_argument("--target", required=True, help="name of the column to predict")
     parent.add_argument(
         "--penalty", choices=PENALTIES, default="l1_prox", help="default: %(default)s"

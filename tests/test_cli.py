@@ -118,6 +118,21 @@ def test_parquet_input_trains_like_csv(tmp_path, data, table, capsys):
     assert outs[0] == outs[1]
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_and_tab_separated_files_train_like_csv(tmp_path, data, table, capsys, sep):
+    other = tmp_path / "cancer.txt"
+    table.to_csv(other, index=False, sep=sep)
+    outs = []
+    for path in (data, other):
+        code, out, _ = run(capsys, "train", path, "--target", "target", *FAST,
+                           "--out", tmp_path / "m.skops")
+        assert code == 0
+        outs.append([line for line in out.splitlines() if "accuracy" in line or "zero" in line])
+    assert outs[0] == outs[1]
+    code, out, _ = run(capsys, "predict", tmp_path / "m.skops", other, "--out", tmp_path / "p.csv")
+    assert code == 0 and len(pd.read_csv(tmp_path / "p.csv")) == len(table)
+
+
 def test_progress_bar_counts_epochs_and_changes_nothing(tmp_path, data, capsys, monkeypatch):
     quiet, shown = tmp_path / "quiet.skops", tmp_path / "shown.skops"
     common = ["train", data, "--target", "target", "--hidden", "8", "--epochs", "12"]
@@ -181,6 +196,7 @@ def test_demo_needs_no_arguments():
     [
         (["train", "{tmp}/absent.csv", "--target", "y"], ["no such file"]),
         (["train", "{data}", "--target", "nope"], ["no column 'nope'"]),
+        (["train", "{headless}", "--target", "target"], ["no column 'target'", "header row"]),
         (["train", "{text}", "--target", "target"], ["non-numeric", "colour"]),
         (["train", "{empty}", "--target", "target"], ["cannot read"]),
         (["train", "{binary}", "--target", "target"], ["cannot read"]),
@@ -212,6 +228,8 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, data, table, capsys, ar
     }.items():
         files[name] = tmp_path / f"{name}.csv"
         frame.to_csv(files[name], index=False)
+    files["headless"] = tmp_path / "headless.csv"
+    table.to_csv(files["headless"], index=False, header=False)
     files["empty"] = tmp_path / "empty.csv"
     files["empty"].write_text("")
     files["binary"] = tmp_path / "binary.csv"
