@@ -105,30 +105,28 @@ def test_predict_with_a_regressor_or_a_multilabel_model(tmp_path, data, table, c
     assert_one_line_error(code, err, "L1MLPRegressor", "no class probabilities")
 
 
+def assert_trains_like_csv(capsys, data, other, model):
+    """Training on ``other`` reports the accuracy and sparsity of training on the CSV ``data``."""
+    outs = []
+    for path in (data, other):
+        code, out, _ = run(capsys, "train", path, "--target", "target", *FAST, "--out", model)
+        assert code == 0
+        outs.append([line for line in out.splitlines() if "accuracy" in line or "zero" in line])
+    assert outs[0] == outs[1]
+
+
 def test_parquet_input_trains_like_csv(tmp_path, data, table, capsys):
     pytest.importorskip("pyarrow")
     parquet = tmp_path / "cancer.parquet"
     table.to_parquet(parquet)
-    outs = []
-    for path in (data, parquet):
-        code, out, _ = run(capsys, "train", path, "--target", "target", *FAST,
-                           "--out", tmp_path / "m.skops")
-        assert code == 0
-        outs.append([line for line in out.splitlines() if "accuracy" in line or "zero" in line])
-    assert outs[0] == outs[1]
+    assert_trains_like_csv(capsys, data, parquet, tmp_path / "m.skops")
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
 def test_semicolon_and_tab_separated_files_train_like_csv(tmp_path, data, table, capsys, sep):
     other = tmp_path / "cancer.txt"
     table.to_csv(other, index=False, sep=sep)
-    outs = []
-    for path in (data, other):
-        code, out, _ = run(capsys, "train", path, "--target", "target", *FAST,
-                           "--out", tmp_path / "m.skops")
-        assert code == 0
-        outs.append([line for line in out.splitlines() if "accuracy" in line or "zero" in line])
-    assert outs[0] == outs[1]
+    assert_trains_like_csv(capsys, data, other, tmp_path / "m.skops")
     code, out, _ = run(capsys, "predict", tmp_path / "m.skops", other, "--out", tmp_path / "p.csv")
     assert code == 0 and len(pd.read_csv(tmp_path / "p.csv")) == len(table)
 
