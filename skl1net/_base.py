@@ -69,6 +69,43 @@ def warn_if_unscaled(sq_norms, n_features, stacklevel):
         warnings.warn(InputScaleWarning(rms), stacklevel=stacklevel + 1)
 
 
+def validation_split(n_samples, fraction, stratify, random_state, stacklevel):
+    """Training and held-out row indices, ``fraction`` of the ``n_samples`` rows held out.
+
+    Stratified by the labels ``stratify`` (None: not stratified) when that is
+    possible: every class needs 2 samples and each part a sample of every
+    class. Otherwise the split is a plain random one, with a warning
+    (scikit-learn's MLPs do not stratify multiclass targets at all);
+    ``stacklevel`` as for :func:`warnings.warn`, counted from this function's caller.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._base import validation_split
+    >>> train, test = validation_split(10, 0.2, np.arange(10) % 2, 0, stacklevel=1)
+    >>> len(train), np.bincount(np.arange(10)[test] % 2).tolist()
+    (8, [1, 1])
+    """
+    if stratify is not None:
+        classes, counts = np.unique(stratify, return_counts=True)
+        n_test = math.ceil(fraction * n_samples)
+        reason = None
+        if counts.min() < 2:
+            reason = f"class {classes.tolist()[counts.argmin()]!r} has a single sample"
+        elif min(n_test, n_samples - n_test) < len(classes):
+            reason = f"{n_test} held-out samples cannot cover {len(classes)} classes"
+        if reason:
+            warnings.warn(
+                f"The held-out part cannot be stratified ({reason}); the split is "
+                "a plain random one, which may miss some classes.",
+                stacklevel=stacklevel + 1,
+            )
+            stratify = None
+    return train_test_split(
+        np.arange(n_samples), test_size=fraction, random_state=random_state, stratify=stratify
+    )
+
+
 class _MiniBatches:
     """Mini-batches of ``(X, Y, sample_weight)`` in a given row order.
 
@@ -473,11 +510,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         rng = self._random_state
         validation = None
         if early_stopping:
-            train_idx, val_idx = train_test_split(
-                np.arange(n_samples),
-                test_size=self.validation_fraction,
-                random_state=rng,
-                stratify=stratify,
+            train_idx, val_idx = validation_split(
+                n_samples, self.validation_fraction, stratify, rng, stacklevel=6
             )
             if len(val_idx) < 2:
                 raise ValueError(

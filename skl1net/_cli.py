@@ -171,19 +171,17 @@ def _make_model(args, lmbda):
 
 
 def _split(args):
-    """Read ``args.data`` and split it into stratified train and test parts."""
-    from sklearn.model_selection import train_test_split
+    """Read ``args.data`` and split it into train and test parts, stratified when possible."""
+    from ._base import validation_split
 
     table = read_table(args.data, args.command)
     X, y = split_target(table, args.target, args.data)
-    _, counts = _unique_counts(y)
-    stratify = y if counts.min() >= 2 else None
+    _unique_counts(y)  # (a clear error for a target column of numbers and text)
     try:
-        return train_test_split(
-            X, y, test_size=args.test_size, random_state=args.seed, stratify=stratify
-        )
+        train, test = validation_split(len(y), args.test_size, y, args.seed, stacklevel=2)
     except ValueError as exc:
         raise UserError(f"cannot split {args.data}: {one_line(exc)}") from None
+    return X.iloc[train], X.iloc[test], y[train], y[test]
 
 
 def _unique_counts(y):

@@ -50,13 +50,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import indexable
 
-from ._base import warn_if_unscaled
+from ._base import validation_split, warn_if_unscaled
 from ._blas import matmul as blas_matmul
 from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ._penalties import make_penalty
@@ -369,7 +368,8 @@ def lmbda_path(
     validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
         Data to score each fit on (the score weighted when weights are
         given). Without it ``validation_fraction`` of ``X`` is held out
-        (stratified for classifiers), with its ``sample_weight``.
+        (stratified for classifiers when every class can be in both parts),
+        with its ``sample_weight``.
     validation_fraction : float or None, default=0.2
         Share of ``X`` held out when ``validation_data`` is None; ``None``
         scores on the training data.
@@ -417,9 +417,8 @@ def lmbda_path(
         X_val, y_val, sw_val = X, y, sw
     else:
         stratify = y if type_of_target(y) in ("binary", "multiclass") else None
-        rows = np.arange(y.shape[0])
-        train, test = train_test_split(
-            rows, test_size=validation_fraction, stratify=stratify, random_state=random_state
+        train, test = validation_split(
+            y.shape[0], validation_fraction, stratify, random_state, stacklevel=2
         )
         X, X_val = _safe_indexing(X, train), _safe_indexing(X, test)
         y, y_val = _safe_indexing(y, train), _safe_indexing(y, test)

@@ -131,6 +131,15 @@ def test_semicolon_and_tab_separated_files_train_like_csv(tmp_path, data, table,
     assert code == 0 and len(pd.read_csv(tmp_path / "p.csv")) == len(table)
 
 
+def test_train_splits_unstratified_when_a_class_has_one_row(tmp_path, table, capsys):
+    rare = tmp_path / "rare.csv"
+    table.assign(target=np.r_[2, table["target"].to_numpy()[1:]]).to_csv(rare, index=False)
+    code, out, err = run(capsys, "train", rare, "--target", "target", *FAST,
+                         "--out", tmp_path / "m.skops")
+    assert code == 0 and "test accuracy" in out
+    assert "warning: The held-out part cannot be stratified (class 2 has a single sample)" in err
+
+
 def test_progress_bar_counts_epochs_and_changes_nothing(tmp_path, data, capsys, monkeypatch):
     quiet, shown = tmp_path / "quiet.skops", tmp_path / "shown.skops"
     common = ["train", data, "--target", "target", "--hidden", "8", "--epochs", "12"]

@@ -518,3 +518,11 @@ def test_lmbda_max_and_path_take_a_sparse_multilabel_indicator():
         warnings.simplefilter("ignore", ConstantOutputWarning)
         path = lmbda_path(X, sp.csr_matrix(Y), [1e-3], estimator=clf, random_state=0)
     assert 0 <= path[0].score <= 1
+
+
+def test_path_splits_unstratified_when_stratifying_is_impossible():
+    X, y = np.random.RandomState(0).rand(40, 3), np.r_[2, np.arange(39) % 2]
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    with pytest.warns(UserWarning, match="cannot be stratified \\(class 2 has a single sample"):
+        path = lmbda_path(X, y, [1e-3], estimator=clf, random_state=0)
+    assert 0 <= path[0].score <= 1
