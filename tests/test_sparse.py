@@ -526,3 +526,23 @@ def test_path_splits_unstratified_when_stratifying_is_impossible():
     with pytest.warns(UserWarning, match="cannot be stratified \\(class 2 has a single sample"):
         path = lmbda_path(X, y, [1e-3], estimator=clf, random_state=0)
     assert 0 <= path[0].score <= 1
+
+
+@pytest.mark.parametrize("to_y", [np.asarray, sp.csr_matrix], ids=["dense", "sparse"])
+def test_cv_takes_multilabel_targets(to_y):
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 4)
+    Y = np.c_[X[:, 0] > 0.5, X[:, 1] > 0.5, X[:, 2] > 0.3].astype(int)
+    base = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=3, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=2).fit(X, to_y(Y))
+    assert cv.predict(X).shape == cv.predict_proba(X).shape == (60, 3)
+    np.testing.assert_array_equal(cv.classes_, [0, 1, 2])
+    assert 0 <= cv.score(X, Y) <= 1
+
+
+def test_cv_refuses_an_estimator_other_than_the_classifier():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
+    with pytest.raises(InvalidParameterError, match="estimator.*L1MLPClassifier"):
+        L1MLPClassifierCV(L1MLPRegressor()).fit(X, y)
