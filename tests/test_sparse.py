@@ -546,3 +546,15 @@ def test_cv_refuses_an_estimator_other_than_the_classifier():
     X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
     with pytest.raises(InvalidParameterError, match="estimator.*L1MLPClassifier"):
         L1MLPClassifierCV(L1MLPRegressor()).fit(X, y)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_cv_workers_follow_the_callers_warning_filters(n_jobs):
+    """As with n_jobs=1, a worker's ConvergenceWarning follows the caller's filters (sklearn's Parallel)."""
+    X, y = np.random.RandomState(0).rand(40, 3), np.arange(40) % 2
+    base = L1MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-3], cv=2, n_jobs=n_jobs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        with pytest.raises(ConvergenceWarning):
+            cv.fit(X, y)
