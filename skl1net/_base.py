@@ -519,6 +519,12 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     f"{len(val_idx)} validation sample(s) out of {n_samples}; "
                     "early_stopping needs at least 2."
                 )
+            if sample_weight is not None and not sample_weight[val_idx].any():
+                raise ValueError(
+                    f"sample_weight is zero for every one of the {len(val_idx)} held-out "
+                    "samples early_stopping scores: give more samples a positive weight, "
+                    "raise validation_fraction or fit with early_stopping=False."
+                )
             train_idx = np.sort(train_idx)
             validation = (
                 X[val_idx],
