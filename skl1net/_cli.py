@@ -172,11 +172,19 @@ def _make_model(args, lmbda):
 
 def _split(args):
     """Read ``args.data`` and split it into train and test parts, stratified when possible."""
+    from sklearn.utils.multiclass import type_of_target
+
     from ._base import validation_split
 
     table = read_table(args.data, args.command)
     X, y = split_target(table, args.target, args.data)
     _unique_counts(y)  # (a clear error for a target column of numbers and text)
+    kind = type_of_target(y)
+    if kind not in ("binary", "multiclass"):
+        raise UserError(
+            f"the target column {args.target!r} of {args.data} holds {kind} values, "
+            "not class labels; skl1net's command line trains classifiers"
+        )
     try:
         train, test = validation_split(len(y), args.test_size, y, args.seed, stacklevel=2)
     except ValueError as exc:

@@ -205,6 +205,8 @@ def test_demo_needs_no_arguments():
         (["train", "{data}", "--target", "nope"], ["no column 'nope'"]),
         (["train", "{headless}", "--target", "target"], ["no column 'target'", "header row"]),
         (["train", "{text}", "--target", "target"], ["non-numeric", "colour"]),
+        (["train", "{data}", "--target", "mean_radius"],
+         ["'mean_radius'", "continuous", "not class labels"]),
         (["train", "{empty}", "--target", "target"], ["cannot read"]),
         (["train", "{binary}", "--target", "target"], ["cannot read"]),
         (["train", "{nan}", "--target", "target"], ["missing values", "'mean_radius'", "row 1"]),
