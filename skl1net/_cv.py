@@ -200,6 +200,8 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             lmbdas = lmbda_grid(X, y, estimator, self.lmbdas, self.ratio, sample_weight)
         else:
             lmbdas = np.asarray(self.lmbdas, dtype=np.float64).ravel()
+            if not len(lmbdas):
+                raise ValueError("lmbdas is empty: give at least one value, or how many to pick.")
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
         # The path on all the data runs beside the folds' (first: it is the
         # longest); the final model is its point at the chosen lmbda.

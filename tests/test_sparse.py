@@ -540,12 +540,14 @@ def test_cv_takes_multilabel_targets(to_y):
     assert 0 <= cv.score(X, Y) <= 1
 
 
-def test_cv_refuses_an_estimator_other_than_the_classifier():
+def test_cv_refuses_an_estimator_other_than_the_classifier_and_an_empty_grid():
     from sklearn.utils._param_validation import InvalidParameterError
 
     X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
     with pytest.raises(InvalidParameterError, match="estimator.*L1MLPClassifier"):
         L1MLPClassifierCV(L1MLPRegressor()).fit(X, y)
+    with pytest.raises(ValueError, match="lmbdas is empty"):
+        L1MLPClassifierCV(lmbdas=[]).fit(X, y)
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
