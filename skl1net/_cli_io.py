@@ -59,13 +59,34 @@ def separator(path):
     return max([",", ";", "\t"], key=header.count)  # a tie (none at all): ','
 
 
+def _read_csv(pd, path):
+    """A CSV file as a DataFrame, with :func:`separator`'s separator.
+
+    Semicolon-separated files often come with decimal commas (spreadsheets of
+    such locales write ``1,5;2``): when reading the commas as decimal marks
+    gives more numeric columns, that reading is kept.
+    """
+    from pandas.api.types import is_numeric_dtype
+
+    def n_numeric(frame):
+        return sum(map(is_numeric_dtype, frame.dtypes))
+
+    sep = separator(path)
+    table = pd.read_csv(path, sep=sep)
+    if sep == ";" and n_numeric(table) < table.shape[1]:
+        commas = pd.read_csv(path, sep=sep, decimal=",")
+        if n_numeric(commas) > n_numeric(table):
+            return commas
+    return table
+
+
 def read_table(path, command):
     """Read a CSV file (``,``, ``;`` or tab separated) or Parquet (by its suffix) into a DataFrame."""
     pd = require("pandas", command)
     _check_file(path)
     parquet = os.path.splitext(path)[1].lower() in (".parquet", ".pq")
     try:
-        table = pd.read_parquet(path) if parquet else pd.read_csv(path, sep=separator(path))
+        table = pd.read_parquet(path) if parquet else _read_csv(pd, path)
     except ImportError as exc:
         raise UserError(f"cannot read Parquet file {path}: {one_line(exc)}") from None
     except (ValueError, OSError) as exc:  # parser errors and bad encodings too

@@ -122,10 +122,11 @@ def test_parquet_input_trains_like_csv(tmp_path, data, table, capsys):
     assert_trains_like_csv(capsys, data, parquet, tmp_path / "m.skops")
 
 
-@pytest.mark.parametrize("sep", [";", "\t"])
-def test_semicolon_and_tab_separated_files_train_like_csv(tmp_path, data, table, capsys, sep):
+@pytest.mark.parametrize("sep, decimal", [(";", "."), (";", ","), ("\t", ".")])
+def test_semicolon_and_tab_separated_files_train_like_csv(tmp_path, data, table, capsys, sep,
+                                                          decimal):
     other = tmp_path / "cancer.txt"
-    table.to_csv(other, index=False, sep=sep)
+    table.to_csv(other, index=False, sep=sep, decimal=decimal)
     assert_trains_like_csv(capsys, data, other, tmp_path / "m.skops")
     code, out, _ = run(capsys, "predict", tmp_path / "m.skops", other, "--out", tmp_path / "p.csv")
     assert code == 0 and len(pd.read_csv(tmp_path / "p.csv")) == len(table)
