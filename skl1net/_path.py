@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.extmath import row_norms
@@ -403,6 +403,8 @@ def lmbda_path(
     """
     if estimator is None:
         estimator = _default_estimator(y)
+    if sp.issparse(y) and not is_classifier(estimator):
+        y = y.toarray()  # the fits take it so, and r2_score takes dense targets only
     # one row per sample in each; sparse X (and y) as CSR, whose rows can be taken
     X, y = indexable(X, y if sp.issparse(y) else np.asarray(y))
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)

@@ -560,3 +560,13 @@ def test_cv_workers_follow_the_callers_warning_filters(n_jobs):
         warnings.simplefilter("error", ConvergenceWarning)
         with pytest.raises(ConvergenceWarning):
             cv.fit(X, y)
+
+
+def test_regression_path_takes_sparse_targets():
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    Y = np.c_[X[:, 0], np.where(X[:, 1] > 0.5, X[:, 1], 0)]
+    reg = L1MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    dense = lmbda_path(X, Y, [1e-3], estimator=reg, random_state=0)
+    sparse = lmbda_path(X, sp.csr_matrix(Y), [1e-3], estimator=reg, random_state=0)
+    assert sparse[0].objective == dense[0].objective and sparse[0].score == dense[0].score
