@@ -155,6 +155,8 @@ def split_target(table, target, path):
 def check_writable(*paths):
     """Fail early, before any training, when an output file cannot be created."""
     for path in paths:
+        if os.path.isdir(path):
+            raise UserError(f"cannot write {path}: it is a folder; give a file name")
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
             raise UserError(f"cannot write {path}: {folder} is not a writable folder")

@@ -216,6 +216,8 @@ def test_demo_needs_no_arguments():
         (["train", "{data}", "--target", "target", "--out", "{tmp}/no/dir/m.skops"],
          ["cannot write"]),
         (["predict", "{tmp}/absent.skops", "{data}"], ["no such file"]),
+        (["train", "{data}", "--target", "target", "--out", "{tmp}"],
+         ["cannot write", "is a folder"]),
         (["predict", "{pickle}", "{data}"], ["--allow-pickle"]),
         (["predict", "{foreign}", "{data}"], ["refusing", "Unknown"]),
         (["predict", "{model}", "{fewer}"], ["no column 'mean_radius'"]),
@@ -254,6 +256,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, data, table, capsys, ar
         argv = [*argv, *FAST] + ([] if "--out" in argv else ["--out", "{tmp}/m.skops"])
     code, out, err = run(capsys, *(a.format(**files) for a in argv))
     assert_one_line_error(code, err, *words)
+    assert "test accuracy" not in out  # refused before training
 
 
 class Unknown:
