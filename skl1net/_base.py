@@ -17,7 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -67,6 +67,43 @@ def warn_if_unscaled(sq_norms, n_features, stacklevel):
     rms = math.sqrt(float(np.mean(sq_norms)) / max(n_features, 1))
     if rms > _LARGE_FEATURES:
         warnings.warn(InputScaleWarning(rms), stacklevel=stacklevel + 1)
+
+
+def validation_split(n_samples, fraction, stratify, random_state, stacklevel):
+    """Training and held-out row indices, ``fraction`` of the ``n_samples`` rows held out.
+
+    Stratified by the labels ``stratify`` (None: not stratified) when that is
+    possible: every class needs 2 samples and each part a sample of every
+    class. Otherwise the split is a plain random one, with a warning
+    (scikit-learn's MLPs do not stratify multiclass targets at all);
+    ``stacklevel`` as for :func:`warnings.warn`, counted from this function's caller.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._base import validation_split
+    >>> train, test = validation_split(10, 0.2, np.arange(10) % 2, 0, stacklevel=1)
+    >>> len(train), np.bincount(np.arange(10)[test] % 2).tolist()
+    (8, [1, 1])
+    """
+    if stratify is not None:
+        classes, counts = np.unique(stratify, return_counts=True)
+        n_test = math.ceil(fraction * n_samples)
+        reason = None
+        if counts.min() < 2:
+            reason = f"class {classes.tolist()[counts.argmin()]!r} has a single sample"
+        elif min(n_test, n_samples - n_test) < len(classes):
+            reason = f"{n_test} held-out samples cannot cover {len(classes)} classes"
+        if reason:
+            warnings.warn(
+                f"The held-out part cannot be stratified ({reason}); the split is "
+                "a plain random one, which may miss some classes.",
+                stacklevel=stacklevel + 1,
+            )
+            stratify = None
+    return train_test_split(
+        np.arange(n_samples), test_size=fraction, random_state=random_state, stratify=stratify
+    )
 
 
 class _MiniBatches:
@@ -289,6 +326,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             y = check_array(
                 y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y"
             )
+        if sp.issparse(y) and not is_classifier(self):
+            y = y.toarray()  # regression targets train and score (r2_score) dense
         if y.shape[0] != X.shape[0]:
             raise ValueError(
                 f"y has {y.shape[0]} samples but X has {X.shape[0]}: they must have "
@@ -471,17 +510,20 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         rng = self._random_state
         validation = None
         if early_stopping:
-            train_idx, val_idx = train_test_split(
-                np.arange(n_samples),
-                test_size=self.validation_fraction,
-                random_state=rng,
-                stratify=stratify,
+            train_idx, val_idx = validation_split(
+                n_samples, self.validation_fraction, stratify, rng, stacklevel=6
             )
             if len(val_idx) < 2:
                 raise ValueError(
                     f"validation_fraction={self.validation_fraction} leaves "
                     f"{len(val_idx)} validation sample(s) out of {n_samples}; "
                     "early_stopping needs at least 2."
+                )
+            if sample_weight is not None and not sample_weight[val_idx].any():
+                raise ValueError(
+                    f"sample_weight is zero for every one of the {len(val_idx)} held-out "
+                    "samples early_stopping scores: give more samples a positive weight, "
+                    "raise validation_fraction or fit with early_stopping=False."
                 )
             train_idx = np.sort(train_idx)
             validation = (

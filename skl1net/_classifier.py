@@ -123,7 +123,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         dividing the learning rate; for 'anneal' in its first half, before
         starting the decrease).
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified),
+        Hold out ``validation_fraction`` of the training data (stratified
+        when every class can be in both parts; else a plain random split,
+        with a warning),
         stop when its accuracy stops improving and keep the best weights.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.

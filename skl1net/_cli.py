@@ -171,19 +171,25 @@ def _make_model(args, lmbda):
 
 
 def _split(args):
-    """Read ``args.data`` and split it into stratified train and test parts."""
-    from sklearn.model_selection import train_test_split
+    """Read ``args.data`` and split it into train and test parts, stratified when possible."""
+    from sklearn.utils.multiclass import type_of_target
+
+    from ._base import validation_split
 
     table = read_table(args.data, args.command)
     X, y = split_target(table, args.target, args.data)
-    _, counts = _unique_counts(y)
-    stratify = y if counts.min() >= 2 else None
-    try:
-        return train_test_split(
-            X, y, test_size=args.test_size, random_state=args.seed, stratify=stratify
+    _unique_counts(y)  # (a clear error for a target column of numbers and text)
+    kind = type_of_target(y)
+    if kind not in ("binary", "multiclass"):
+        raise UserError(
+            f"the target column {args.target!r} of {args.data} holds {kind} values, "
+            "not class labels; skl1net's command line trains classifiers"
         )
+    try:
+        train, test = validation_split(len(y), args.test_size, y, args.seed, stacklevel=2)
     except ValueError as exc:
         raise UserError(f"cannot split {args.data}: {one_line(exc)}") from None
+    return X.iloc[train], X.iloc[test], y[train], y[test]
 
 
 def _unique_counts(y):
@@ -346,7 +352,9 @@ def _demo(args):
 def _training_options():
     """Options shared by ``train`` and ``path``."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("data", help="CSV file (or .parquet) with a header row")
+    parent.add_argument(
+        "data", help="CSV file (comma, semicolon or tab separated; or .parquet) with a header row"
+    )
     parent.add_argument("--target", required=True, help="name of the column to predict")
     parent.add_argument(
         "--penalty", choices=PENALTIES, default="l1_prox", help="default: %(default)s"

@@ -40,13 +40,53 @@ def _check_file(path):
         raise UserError(f"no such file: {path}")
 
 
+def separator(path):
+    r"""The field separator of a CSV file: whichever of ``,``, ``;`` and tab its first line has most of.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skl1net._cli_io import separator
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "t.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write("a;b;c,d\n1;2;3\n")
+    ...     separator(path)
+    ';'
+    """
+    with open(path, encoding="utf-8", errors="replace") as file:
+        header = file.readline()
+    return max([",", ";", "\t"], key=header.count)  # a tie (none at all): ','
+
+
+def _read_csv(pd, path):
+    """A CSV file as a DataFrame, with :func:`separator`'s separator.
+
+    Semicolon-separated files often come with decimal commas (spreadsheets of
+    such locales write ``1,5;2``): when reading the commas as decimal marks
+    gives more numeric columns, that reading is kept.
+    """
+    from pandas.api.types import is_numeric_dtype
+
+    def n_numeric(frame):
+        return sum(map(is_numeric_dtype, frame.dtypes))
+
+    sep = separator(path)
+    table = pd.read_csv(path, sep=sep)
+    if sep == ";" and n_numeric(table) < table.shape[1]:
+        commas = pd.read_csv(path, sep=sep, decimal=",")
+        if n_numeric(commas) > n_numeric(table):
+            return commas
+    return table
+
+
 def read_table(path, command):
-    """Read a CSV file (or Parquet, by its suffix) into a DataFrame."""
+    """Read a CSV file (``,``, ``;`` or tab separated) or Parquet (by its suffix) into a DataFrame."""
     pd = require("pandas", command)
     _check_file(path)
     parquet = os.path.splitext(path)[1].lower() in (".parquet", ".pq")
     try:
-        table = pd.read_parquet(path) if parquet else pd.read_csv(path)
+        table = pd.read_parquet(path) if parquet else _read_csv(pd, path)
     except ImportError as exc:
         raise UserError(f"cannot read Parquet file {path}: {one_line(exc)}") from None
     except (ValueError, OSError) as exc:  # parser errors and bad encodings too
@@ -61,8 +101,17 @@ def _check_columns(table, columns, path):
     if missing:
         raise UserError(
             f"{path} has no column {', '.join(map(repr, missing))}; its columns "
-            f"are {', '.join(map(repr, map(str, table.columns)))}"
+            f"are {', '.join(map(repr, map(str, table.columns)))}" + _headless_hint(table)
         )
+
+
+def _headless_hint(table):
+    """A hint when a column name reads as a number: the first line may be data."""
+    from pandas import Series, to_numeric  # (installed: the table is a DataFrame)
+
+    if to_numeric(Series(table.columns.astype(str)), errors="coerce").notna().any():
+        return " (if its first line is data, add a header row naming the columns)"
+    return ""
 
 
 def _check_complete(frame, path):
@@ -106,6 +155,8 @@ def split_target(table, target, path):
 def check_writable(*paths):
     """Fail early, before any training, when an output file cannot be created."""
     for path in paths:
+        if os.path.isdir(path):
+            raise UserError(f"cannot write {path}: it is a folder; give a file name")
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
             raise UserError(f"cannot write {path}: {folder} is not a writable folder")

@@ -5,13 +5,18 @@
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from ._classifier import L1MLPClassifier
 from ._path import check_scale, lmbda_grid, snapshot, walk
@@ -138,7 +143,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "estimator": [HasMethods(["fit", "predict"]), None],
+        "estimator": [L1MLPClassifier, None],
         "lmbdas": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "ratio": [Interval(Real, 0, 1, closed="neither")],
         "cv": ["cv_object"],
@@ -164,8 +169,9 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : {array-like, sparse matrix} of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 2-D indicator matrix for multilabel targets
+            (folds then unstratified; the score is the subset accuracy).
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples: in every fit (the objective's weighted
             mean loss), in the automatic grid, and in the held-out accuracy
@@ -180,7 +186,11 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : L1MLPClassifierCV
             The fitted estimator.
         """
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32))
+        X, y = validate_data(
+            self, X, y, accept_sparse="csr", dtype=(np.float64, np.float32), multi_output=True
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
@@ -190,6 +200,8 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             lmbdas = lmbda_grid(X, y, estimator, self.lmbdas, self.ratio, sample_weight)
         else:
             lmbdas = np.asarray(self.lmbdas, dtype=np.float64).ravel()
+            if not len(lmbdas):
+                raise ValueError("lmbdas is empty: give at least one value, or how many to pick.")
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
         # The path on all the data runs beside the folds' (first: it is the
         # longest); the final model is its point at the chosen lmbda.
@@ -229,8 +241,8 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
-            Predicted classes.
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted classes (the indicator matrix for multilabel targets).
         """
         X = self._check_X(X)
         return self.best_estimator_.predict(X)
@@ -295,4 +307,5 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
         return tags

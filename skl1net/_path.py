@@ -48,14 +48,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import indexable
 
-from ._base import warn_if_unscaled
+from ._base import validation_split, warn_if_unscaled
 from ._blas import matmul as blas_matmul
 from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ._penalties import make_penalty
@@ -72,17 +72,20 @@ def _default_estimator(y):
     return L1MLPRegressor()
 
 
-def _target_matrix(estimator, X, y, sample_weight=None):
-    """The float target matrix and sample weights ``estimator`` would train on, via a throwaway clone.
+def _training_data(estimator, X, y, sample_weight=None):
+    """``X``, the float target matrix and the sample weights ``estimator`` would train on.
 
-    The weights include the estimator's ``class_weight``; None means equal.
+    Validated as ``fit`` validates them (same errors), on a throwaway clone,
+    which is returned too. ``X`` is a float array (float32 kept) or a CSR
+    matrix; the weights include the estimator's ``class_weight``, None means
+    equal.
     """
     est = clone(estimator)
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
-    Y, sw, _ = est._targets(np.asarray(y), sample_weight, first=True, incremental=False,
-                            classes=None)
-    return np.asarray(Y, dtype=np.float64), sw, est
+    X, y, sample_weight = est._validate_training_data(X, y, sample_weight, first=True)
+    Y, sw, _ = est._targets(y, sample_weight, first=True, incremental=False, classes=None)
+    if sw is not None:
+        sw = np.asarray(sw, dtype=np.float64)
+    return X, np.asarray(Y, dtype=np.float64), sw, est
 
 
 def lmbda_max(X, y, estimator=None, sample_weight=None):
@@ -120,10 +123,7 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     """
     if estimator is None:
         estimator = _default_estimator(y)
-    X = X if sp.issparse(X) else np.asarray(X)
-    if X.dtype.kind != "f":  # float32 data stays as it is: no copy of the training set
-        X = X.astype(np.float64)
-    Y, sw, est = _target_matrix(estimator, X, y, sample_weight)
+    X, Y, sw, est = _training_data(estimator, X, y, sample_weight)
     hidden = est._hidden_sizes()
     units = [X.shape[1], *hidden, Y.shape[1]]
     coefs, intercepts = init_params(
@@ -317,7 +317,8 @@ def objective(est, X, y, sample_weight=None):
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
     # the weights of the fit's objective: sample_weight with the class_weight
     Y, weights, _ = est._targets(
-        np.asarray(y), sample_weight, first=False, incremental=False, classes=None
+        y if sp.issparse(y) else np.asarray(y), sample_weight, first=False,
+        incremental=False, classes=None,
     )
     P = est._forward(X)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
@@ -367,7 +368,8 @@ def lmbda_path(
     validation_data : tuple (X_val, y_val) or (X_val, y_val, sample_weight_val), default=None
         Data to score each fit on (the score weighted when weights are
         given). Without it ``validation_fraction`` of ``X`` is held out
-        (stratified for classifiers), with its ``sample_weight``.
+        (stratified for classifiers when every class can be in both parts),
+        with its ``sample_weight``.
     validation_fraction : float or None, default=0.2
         Share of ``X`` held out when ``validation_data`` is None; ``None``
         scores on the training data.
@@ -401,10 +403,15 @@ def lmbda_path(
     """
     if estimator is None:
         estimator = _default_estimator(y)
-    y = np.asarray(y)
+    if sp.issparse(y) and not is_classifier(estimator):
+        y = y.toarray()  # the fits take it so, and r2_score takes dense targets only
+    # one row per sample in each; sparse X (and y) as CSR, whose rows can be taken
+    X, y = indexable(X, y if sp.issparse(y) else np.asarray(y))
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    if sw is not None and sw.shape != (len(y),):
-        raise ValueError(f"sample_weight has shape {sw.shape}; expected ({len(y)},), one per sample.")
+    if sw is not None and sw.shape != (y.shape[0],):
+        raise ValueError(
+            f"sample_weight has shape {sw.shape}; expected ({y.shape[0]},), one per sample."
+        )
     if validation_data is not None:
         X_val, y_val, *rest = validation_data
         sw_val = rest[0] if rest else None
@@ -412,12 +419,11 @@ def lmbda_path(
         X_val, y_val, sw_val = X, y, sw
     else:
         stratify = y if type_of_target(y) in ("binary", "multiclass") else None
-        rows = np.arange(len(y))
-        train, test = train_test_split(
-            rows, test_size=validation_fraction, stratify=stratify, random_state=random_state
+        train, test = validation_split(
+            y.shape[0], validation_fraction, stratify, random_state, stacklevel=2
         )
         X, X_val = _safe_indexing(X, train), _safe_indexing(X, test)
-        y, y_val = y[train], y[test]
+        y, y_val = _safe_indexing(y, train), _safe_indexing(y, test)
         sw, sw_val = (None, None) if sw is None else (sw[train], sw[test])
     check_scale(X, estimator, stacklevel=2)
     if lmbdas is None:

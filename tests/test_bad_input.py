@@ -459,3 +459,29 @@ def test_paths_and_searches_warn_about_the_scale_once_at_the_callers_line():
             run()
         scale = [w for w in record if w.category is InputScaleWarning]
         assert len(scale) == 1 and scale[0].filename == __file__
+
+
+@pytest.mark.parametrize("regressor", [False, True], ids=["classifier", "regressor"])
+def test_early_stopping_with_no_validation_weight_says_so(regressor):
+    """All held-out samples of weight 0: nothing to score (r2_score failed cryptically).
+
+    Two samples have weight: for some seeds neither is held out.
+    """
+    from skl1net import L1MLPRegressor
+
+    sw = np.zeros(30)
+    sw[[0, 1]] = 1
+    target = X[:, 0] if regressor else Y
+    failed = 0
+    for seed in range(6):
+        model = (L1MLPRegressor if regressor else L1MLPClassifier)(
+            hidden_layer_sizes=(4,), max_iter=2, early_stopping=True, validation_fraction=0.2,
+            random_state=seed,
+        )
+        try:
+            model.fit(X, target, sample_weight=sw)
+        except ValueError as exc:
+            assert_names(str(exc), "zero for every one of the 6 held-out", "sample_weight")
+            assert not hasattr(model, "coefs_")
+            failed += 1
+    assert failed

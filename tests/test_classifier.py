@@ -230,6 +230,20 @@ def test_early_stopping_keeps_the_best_validation_weights(digits):
     assert clf.score(X_test, y_test) > 0.93
 
 
+@pytest.mark.parametrize(
+    "y",
+    [np.r_[1, np.zeros(59, int)], np.arange(60) % 20],  # a 1-sample class; 20 classes, 6 held out
+    ids=["rare class", "fewer held-out samples than classes"],
+)
+def test_early_stopping_splits_unstratified_when_stratifying_is_impossible(y):
+    X = np.random.RandomState(0).rand(60, 3)
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, early_stopping=True,
+                          validation_fraction=0.1, random_state=0)
+    with pytest.warns(UserWarning, match="cannot be stratified.*plain random"):
+        clf.fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ == 3
+
+
 def test_verbose_prints_each_epoch_and_validation_score(scaled_iris, capsys):
     X, y = scaled_iris
     clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=4, early_stopping=True,

@@ -105,17 +105,40 @@ def test_predict_with_a_regressor_or_a_multilabel_model(tmp_path, data, table, c
     assert_one_line_error(code, err, "L1MLPRegressor", "no class probabilities")
 
 
+def assert_trains_like_csv(capsys, data, other, model):
+    """Training on ``other`` reports the accuracy and sparsity of training on the CSV ``data``."""
+    outs = []
+    for path in (data, other):
+        code, out, _ = run(capsys, "train", path, "--target", "target", *FAST, "--out", model)
+        assert code == 0
+        outs.append([line for line in out.splitlines() if "accuracy" in line or "zero" in line])
+    assert outs[0] == outs[1]
+
+
 def test_parquet_input_trains_like_csv(tmp_path, data, table, capsys):
     pytest.importorskip("pyarrow")
     parquet = tmp_path / "cancer.parquet"
     table.to_parquet(parquet)
-    outs = []
-    for path in (data, parquet):
-        code, out, _ = run(capsys, "train", path, "--target", "target", *FAST,
-                           "--out", tmp_path / "m.skops")
-        assert code == 0
-        outs.append([line for line in out.splitlines() if "accuracy" in line or "zero" in line])
-    assert outs[0] == outs[1]
+    assert_trains_like_csv(capsys, data, parquet, tmp_path / "m.skops")
+
+
+@pytest.mark.parametrize("sep, decimal", [(";", "."), (";", ","), ("\t", ".")])
+def test_semicolon_and_tab_separated_files_train_like_csv(tmp_path, data, table, capsys, sep,
+                                                          decimal):
+    other = tmp_path / "cancer.txt"
+    table.to_csv(other, index=False, sep=sep, decimal=decimal)
+    assert_trains_like_csv(capsys, data, other, tmp_path / "m.skops")
+    code, out, _ = run(capsys, "predict", tmp_path / "m.skops", other, "--out", tmp_path / "p.csv")
+    assert code == 0 and len(pd.read_csv(tmp_path / "p.csv")) == len(table)
+
+
+def test_train_splits_unstratified_when_a_class_has_one_row(tmp_path, table, capsys):
+    rare = tmp_path / "rare.csv"
+    table.assign(target=np.r_[2, table["target"].to_numpy()[1:]]).to_csv(rare, index=False)
+    code, out, err = run(capsys, "train", rare, "--target", "target", *FAST,
+                         "--out", tmp_path / "m.skops")
+    assert code == 0 and "test accuracy" in out
+    assert "warning: The held-out part cannot be stratified (class 2 has a single sample)" in err
 
 
 def test_progress_bar_counts_epochs_and_changes_nothing(tmp_path, data, capsys, monkeypatch):
@@ -181,7 +204,10 @@ def test_demo_needs_no_arguments():
     [
         (["train", "{tmp}/absent.csv", "--target", "y"], ["no such file"]),
         (["train", "{data}", "--target", "nope"], ["no column 'nope'"]),
+        (["train", "{headless}", "--target", "target"], ["no column 'target'", "header row"]),
         (["train", "{text}", "--target", "target"], ["non-numeric", "colour"]),
+        (["train", "{data}", "--target", "mean_radius"],
+         ["'mean_radius'", "continuous", "not class labels"]),
         (["train", "{empty}", "--target", "target"], ["cannot read"]),
         (["train", "{binary}", "--target", "target"], ["cannot read"]),
         (["train", "{nan}", "--target", "target"], ["missing values", "'mean_radius'", "row 1"]),
@@ -190,6 +216,8 @@ def test_demo_needs_no_arguments():
         (["train", "{data}", "--target", "target", "--out", "{tmp}/no/dir/m.skops"],
          ["cannot write"]),
         (["predict", "{tmp}/absent.skops", "{data}"], ["no such file"]),
+        (["train", "{data}", "--target", "target", "--out", "{tmp}"],
+         ["cannot write", "is a folder"]),
         (["predict", "{pickle}", "{data}"], ["--allow-pickle"]),
         (["predict", "{foreign}", "{data}"], ["refusing", "Unknown"]),
         (["predict", "{model}", "{fewer}"], ["no column 'mean_radius'"]),
@@ -212,6 +240,8 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, data, table, capsys, ar
     }.items():
         files[name] = tmp_path / f"{name}.csv"
         frame.to_csv(files[name], index=False)
+    files["headless"] = tmp_path / "headless.csv"
+    table.to_csv(files["headless"], index=False, header=False)
     files["empty"] = tmp_path / "empty.csv"
     files["empty"].write_text("")
     files["binary"] = tmp_path / "binary.csv"
@@ -226,6 +256,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, data, table, capsys, ar
         argv = [*argv, *FAST] + ([] if "--out" in argv else ["--out", "{tmp}/m.skops"])
     code, out, err = run(capsys, *(a.format(**files) for a in argv))
     assert_one_line_error(code, err, *words)
+    assert "test accuracy" not in out  # refused before training
 
 
 class Unknown:

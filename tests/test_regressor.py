@@ -119,3 +119,17 @@ def test_auto_eta_follows_the_mean_row_norm_and_the_target_scale():
     weighted = L1MLPRegressor(max_iter=1).fit(X_train, 10 * y_train, sample_weight=w)
     repeated = L1MLPRegressor(max_iter=1).fit(np.repeat(X_train, w, 0), np.repeat(10 * y_train, w))
     assert weighted.eta_ == pytest.approx(repeated.eta_, rel=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_sparse_targets_train_as_the_dense_ones():
+    sp = pytest.importorskip("scipy.sparse")
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 3)
+    Y = np.c_[X[:, 0], np.where(X[:, 1] > 0, X[:, 1], 0)]
+    params = dict(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    dense = L1MLPRegressor(**params).fit(X, Y)
+    for y in (sp.csr_matrix(Y), sp.csc_array(Y)):
+        np.testing.assert_array_equal(L1MLPRegressor(**params).fit(X, y).predict(X), dense.predict(X))
+    stopped = L1MLPRegressor(**params, early_stopping=True).fit(X, sp.csr_matrix(Y))
+    assert len(stopped.validation_scores_) == stopped.n_iter_

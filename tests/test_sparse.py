@@ -473,3 +473,100 @@ def test_path_takes_lists_and_dataframes(digits):
     for data in (X.tolist(), pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])):
         path = lmbda_path(data, list(y), [1e-2, 1e-3], estimator=base, random_state=0)
         assert len(path) == 2 and all(0 <= e.score <= 1 for e in path)
+
+
+def test_lmbda_max_and_path_validate_their_data_as_fit_does():
+    """Bad data gives fit's errors, not a NaN, a BLAS error or a silently shorter path."""
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(40, 3), np.arange(40) % 2
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        lmbda_max(X_nan, y, clf)
+    with pytest.raises(ValueError, match="y has 30 samples but X has 40"):
+        lmbda_max(X, y[:30], clf)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        lmbda_path(X, y[:30], [1e-3], estimator=clf)
+    with pytest.raises(ValueError, match="sample_weight has shape"):
+        lmbda_path(X, y, [1e-3], estimator=clf, sample_weight=np.ones(30))
+
+
+@pytest.mark.parametrize("fmt", ["coo", "csc", "dok", "lil"])
+def test_lmbda_max_and_path_take_every_sparse_format(fmt):
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(40, 3), np.arange(40) % 2
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    Xs = sp.random(40, 3, density=1.0, format="csr", random_state=0)
+    Xs.data[:] = X.ravel()
+    assert lmbda_max(Xs.asformat(fmt), y, clf) == pytest.approx(lmbda_max(X, y, clf))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantOutputWarning)
+        path = lmbda_path(Xs.asformat(fmt), y, [1e-3], estimator=clf, random_state=0)
+    assert len(path) == 1
+
+
+def test_lmbda_max_and_path_take_a_sparse_multilabel_indicator():
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    Y = np.c_[np.arange(40) % 2, np.arange(40) % 3 == 0].astype(int)
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    top = lmbda_max(X, Y, clf)
+    assert lmbda_max(X, sp.csr_matrix(Y), clf) == pytest.approx(top)
+    assert lmbda_max(X, sp.csr_matrix(Y)) > 0  # the default estimator: a classifier
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantOutputWarning)
+        path = lmbda_path(X, sp.csr_matrix(Y), [1e-3], estimator=clf, random_state=0)
+    assert 0 <= path[0].score <= 1
+
+
+def test_path_splits_unstratified_when_stratifying_is_impossible():
+    X, y = np.random.RandomState(0).rand(40, 3), np.r_[2, np.arange(39) % 2]
+    clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    with pytest.warns(UserWarning, match="cannot be stratified \\(class 2 has a single sample"):
+        path = lmbda_path(X, y, [1e-3], estimator=clf, random_state=0)
+    assert 0 <= path[0].score <= 1
+
+
+@pytest.mark.parametrize("to_y", [np.asarray, sp.csr_matrix], ids=["dense", "sparse"])
+def test_cv_takes_multilabel_targets(to_y):
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 4)
+    Y = np.c_[X[:, 0] > 0.5, X[:, 1] > 0.5, X[:, 2] > 0.3].astype(int)
+    base = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=3, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=2).fit(X, to_y(Y))
+    assert cv.predict(X).shape == cv.predict_proba(X).shape == (60, 3)
+    np.testing.assert_array_equal(cv.classes_, [0, 1, 2])
+    assert 0 <= cv.score(X, Y) <= 1
+
+
+def test_cv_refuses_an_estimator_other_than_the_classifier_and_an_empty_grid():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
+    with pytest.raises(InvalidParameterError, match="estimator.*L1MLPClassifier"):
+        L1MLPClassifierCV(L1MLPRegressor()).fit(X, y)
+    with pytest.raises(ValueError, match="lmbdas is empty"):
+        L1MLPClassifierCV(lmbdas=[]).fit(X, y)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_cv_workers_follow_the_callers_warning_filters(n_jobs):
+    """As with n_jobs=1, a worker's ConvergenceWarning follows the caller's filters (sklearn's Parallel)."""
+    X, y = np.random.RandomState(0).rand(40, 3), np.arange(40) % 2
+    base = L1MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-3], cv=2, n_jobs=n_jobs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        with pytest.raises(ConvergenceWarning):
+            cv.fit(X, y)
+
+
+def test_regression_path_takes_sparse_targets():
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 3)
+    Y = np.c_[X[:, 0], np.where(X[:, 1] > 0.5, X[:, 1], 0)]
+    reg = L1MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    dense = lmbda_path(X, Y, [1e-3], estimator=reg, random_state=0)
+    sparse = lmbda_path(X, sp.csr_matrix(Y), [1e-3], estimator=reg, random_state=0)
+    assert sparse[0].objective == dense[0].objective and sparse[0].score == dense[0].score
