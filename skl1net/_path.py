@@ -99,8 +99,10 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
         Targets.
     estimator : L1MLPClassifier or L1MLPRegressor, default=None
         Architecture, activation and ``random_state`` of the network (its
-        ``lmbda`` is ignored); by default one with default settings, a
-        classifier for class targets and a regressor otherwise.
+        ``lmbda`` is ignored); by default one with default settings and
+        ``random_state=0`` (the value depends a little on the initial deeper
+        layers: this makes it repeatable), a classifier for class targets and
+        a regressor otherwise.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights of the samples in the objective's weighted mean loss (with
         the estimator's ``class_weight``); None: equal weights.
@@ -122,7 +124,7 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     (np.False_, np.True_)
     """
     if estimator is None:
-        estimator = _default_estimator(y)
+        estimator = _default_estimator(y).set_params(random_state=0)
     X, Y, sw, est = _training_data(estimator, X, y, sample_weight)
     hidden = est._hidden_sizes()
     units = [X.shape[1], *hidden, Y.shape[1]]

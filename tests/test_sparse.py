@@ -570,3 +570,11 @@ def test_regression_path_takes_sparse_targets():
     dense = lmbda_path(X, Y, [1e-3], estimator=reg, random_state=0)
     sparse = lmbda_path(X, sp.csr_matrix(Y), [1e-3], estimator=reg, random_state=0)
     assert sparse[0].objective == dense[0].objective and sparse[0].score == dense[0].score
+
+
+def test_lmbda_max_without_an_estimator_is_repeatable():
+    X, y = load_wine(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    first = lmbda_max(X, y)
+    assert first > 0 and lmbda_max(X, y) == first
+    assert first == lmbda_max(X, y, L1MLPClassifier(random_state=0))
