@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _datasets import digits, digits28  # noqa: E402
 
 from skl1net import L1MLPClassifier, L1MLPClassifierCV  # noqa: E402
-from skl1net._path import lmbda_grid, warm_budget  # noqa: E402
+from skl1net._training._path import lmbda_grid, warm_budget  # noqa: E402
 
 
 def cancer(random_state=0):

@@ -53,7 +53,7 @@ sys.path.insert(0, str(HERE))
 from _datasets import DATASETS  # noqa: E402
 
 from skl1net import L1MLPClassifier  # noqa: E402
-from skl1net._debias import refit_support  # noqa: E402
+from skl1net._training._debias import refit_support  # noqa: E402
 
 LMBDAS28 = [1e-4, 1.5e-4, 2e-4, 2.5e-4, 3e-4, 4e-4]
 SETTINGS = {

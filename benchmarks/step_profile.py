@@ -27,11 +27,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 from train_speed import make_mnist_like  # noqa: E402
 
 from skl1net import L1MLPClassifier  # noqa: E402
-from skl1net._blas import ProductGradient, gemm  # noqa: E402
-from skl1net import _kernels  # noqa: E402
-from skl1net._network import Workspace, init_params  # noqa: E402
-from skl1net._penalties import make_penalty  # noqa: E402
-from skl1net._sgd import _UNPENALIZED, SGD  # noqa: E402
+from skl1net._compute._blas import ProductGradient, gemm  # noqa: E402
+from skl1net._compute import _kernels  # noqa: E402
+from skl1net._network._mlp import Workspace, init_params  # noqa: E402
+from skl1net.penalties import make_penalty  # noqa: E402
+from skl1net._optim._sgd import _UNPENALIZED, SGD  # noqa: E402
 
 
 def cpu_us(fn, number=200, repeat=7):

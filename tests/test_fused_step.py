@@ -2,7 +2,7 @@
 
 ``Workspace.train_step`` adds each layer's gradient straight into the weights
 (or velocities) with one GEMM; ``SGD.step`` applies gradients held in arrays.
-Both must take exactly the step of the module docstring of ``skl1net._sgd``.
+Both must take exactly the step of the module docstring of ``skl1net._optim._sgd``.
 """
 
 import numpy as np
@@ -10,10 +10,10 @@ import pytest
 import scipy.sparse as sp
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
-from skl1net import _blas
-from skl1net._network import Workspace, init_params
-from skl1net._penalties import FixedZeros, make_penalty
-from skl1net._sgd import SGD
+from skl1net._compute import _blas
+from skl1net._network._mlp import Workspace, init_params
+from skl1net.penalties import FixedZeros, make_penalty
+from skl1net._optim._sgd import SGD
 
 # every test twice: with the compiled kernels and with their numpy versions
 pytestmark = pytest.mark.usefixtures("kernel_impl")

@@ -15,7 +15,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 
-from skl1net import L1MLPClassifier, _kernels, _npkernels
+from skl1net import L1MLPClassifier
+from skl1net._compute import _kernels, _npkernels
 
 from conftest import COMPILED_VARIANTS, use_kernels
 
@@ -74,41 +75,40 @@ def test_compiled_kernels_are_built_when_required():
     # CI sets SKL1NET_REQUIRE_COMPILED=1 (.ci/run): there the build must have compiled them,
     # the AVX2 build too where the processor has AVX2 and the platform builds it
     if os.environ.get("SKL1NET_REQUIRE_COMPILED", "") not in ("", "0"):
-        assert _kernels.COMPILED, "skl1net._ckernels was not built"
+        assert _kernels.COMPILED, "skl1net._compute._ckernels was not built"
         import platform
 
-        from skl1net import _ckernels
-
+        from skl1net._compute import _ckernels
         if _ckernels.cpu_has_avx2() and platform.machine() == "x86_64":
-            assert "_ckernels_avx2" in COMPILED_VARIANTS, "skl1net._ckernels_avx2 was not built"
+            assert "_ckernels_avx2" in COMPILED_VARIANTS, "skl1net._compute._ckernels_avx2 was not built"
 
 
 def test_facade_offers_every_kernel_of_the_fastest_build_or_numpy():
     # in a fresh interpreter: the fixtures of this module patch the facade
     code = (
-        "import skl1net._kernels as k\n"
+        "import skl1net._compute._kernels as k\n"
         "v = k.compiled_variants()\n"
         "assert k.compiled is (v[-1] if v else None) and k.COMPILED == bool(v)\n"
-        "impl = k.compiled if v else __import__('skl1net._npkernels').__dict__['_npkernels']\n"
+        "impl = k.compiled if v else __import__('skl1net._compute._npkernels').__dict__['_npkernels']\n"
         "assert all(getattr(k, n) is getattr(impl, n) for n in k.NAMES)\n"
         "print(k.axpy.__module__)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    expected = [m.__name__ for m in _kernels.compiled_variants()][-1:] or ["skl1net._npkernels"]
+    expected = [m.__name__ for m in _kernels.compiled_variants()][-1:] or ["skl1net._compute._npkernels"]
     assert out.stdout.split() == expected
 
 
-BASELINE = "skl1net._ckernels" if COMPILED_VARIANTS else "skl1net._npkernels"
+BASELINE = "skl1net._compute._ckernels" if COMPILED_VARIANTS else "skl1net._compute._npkernels"
 
 
 @pytest.mark.parametrize("variable, expected", [
     ("SKL1NET_NO_AVX2", [str(bool(COMPILED_VARIANTS)), BASELINE]),
-    ("SKL1NET_NO_COMPILED", ["False", "skl1net._npkernels"]),
+    ("SKL1NET_NO_COMPILED", ["False", "skl1net._compute._npkernels"]),
 ])
 def test_environment_variables_choose_the_implementation(variable, expected):
     env = dict(os.environ, **{variable: "1"})
-    code = "import skl1net._kernels as k; print(k.COMPILED, k.axpy.__module__)"
+    code = "import skl1net._compute._kernels as k; print(k.COMPILED, k.axpy.__module__)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skl1net._penalties import L1, L2, PENALTIES, L1Prox, make_penalty, soft_threshold
+from skl1net.penalties import L1, L2, PENALTIES, L1Prox, make_penalty, soft_threshold
 
 
 def test_soft_threshold_matches_definition_and_never_crosses_zero():

@@ -14,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skl1net import L1MLPClassifier, L1MLPClassifierCV, L1MLPRegressor, lmbda_path
-from skl1net._penalties import (
+from skl1net.penalties import (
     L1,
     L2,
     PENALTIES,
@@ -24,7 +24,7 @@ from skl1net._penalties import (
     group_soft_threshold,
     soft_threshold,
 )
-from skl1net._path import lmbda_max, warm_budget
+from skl1net._training._path import lmbda_max, warm_budget
 from skl1net.exceptions import ConstantOutputWarning
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -129,8 +129,7 @@ def test_debias_keeps_zeros_and_lowers_the_loss(Est, digits):
 
 def test_debias_learning_rate_starts_at_half_eta(digits, monkeypatch):
     """The debiasing epochs run at eta/2 * (1 - k/n), whatever the penalized schedule."""
-    from skl1net import _base
-
+    from skl1net._estimators import _base
     X_train, _, y_train, _ = digits
     rates = []
     train = _base.BaseL1MLP._train
@@ -412,7 +411,7 @@ def test_path_weights_its_fits_scores_and_objective(cancer):
     np.testing.assert_array_equal(path[1].model.coefs_[0], first.coefs_[0])  # the cold fit
     for entry in path:
         assert entry.score == entry.model.score(X_val, y_val, sample_weight=sw_val)
-    from skl1net._path import objective
+    from skl1net._training._path import objective
 
     assert path[1].objective == objective(first, X_train, y_train, sw)
     assert path[1].objective != pytest.approx(objective(first, X_train, y_train), rel=1e-6)

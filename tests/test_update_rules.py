@@ -12,8 +12,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skl1net import L1MLPClassifier
-from skl1net._penalties import L1Prox, L2, make_penalty
-from skl1net._sgd import SGD
+from skl1net.penalties import L1Prox, L2, make_penalty
+from skl1net._optim._sgd import SGD
 
 # every test twice: with the compiled kernels and with their numpy versions
 pytestmark = pytest.mark.usefixtures("kernel_impl")
@@ -105,7 +105,7 @@ def test_l1_moves_linearly_and_l2_geometrically():
 
 
 def textbook_momentum_steps(penalty, lmbda, eta, mu, nesterov, params, grads):
-    """The momentum rules of the module docstring of ``skl1net._sgd``, literally, in float64.
+    """The momentum rules of the module docstring of ``skl1net._optim._sgd``, literally, in float64.
 
     ``params`` and each entry of ``grads``: lists of arrays, the 2-D ones
     weight matrices (in layer order), the 1-D ones biases (unpenalized).
@@ -231,7 +231,7 @@ def test_adaptive_schedule_divides_by_five():
 def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
     # A plateau after p epochs at the full rate: the rate then falls to 0 over
     # p more epochs and the fit ends there, annealed, with no ConvergenceWarning.
-    from skl1net._base import BaseL1MLP
+    from skl1net._estimators._base import BaseL1MLP
 
     update = BaseL1MLP._update_no_improvement_count
 

@@ -11,8 +11,7 @@ import timeit
 
 import numpy as np
 
-from skl1net import _kernels
-
+from skl1net._compute import _kernels
 K = _kernels.compiled
 rng = np.random.RandomState(0)
 print(K.__name__)

@@ -6,7 +6,7 @@ from threadpoolctl import threadpool_limits
 from skl1net import L1MLPClassifier
 d = np.load("/tmp/exp/digits28_30.npz"); X, Xt, y, yt = d["a"], d["b"], d["c"], d["d"]
 clf = L1MLPClassifier((300, 100), lmbda=float(sys.argv[1]), max_iter=20, random_state=0)
-import skl1net._base as B
+import skl1net._estimators._base as B
 cls = B.BaseL1MLP; orig = cls._update_no_improvement_count
 def upd(self, validation):
     W = self.coefs_

@@ -30,8 +30,8 @@ except FileNotFoundError:
 params = json.loads(a.params)
 if a.bs: params['batch_size'] = a.bs
 cfg = json.loads(a.cfg)
-import skl1net._sgd as S, skl1net._base as B, skl1net._network as N
-import skl1net._debias as DB
+import skl1net._optim._sgd as S, skl1net._estimators._base as B, skl1net._network._mlp as N
+import skl1net._training._debias as DB
 if "deb_eta" in cfg: DB.ETA_FRACTION = cfg["deb_eta"]
 if "deb_min" in cfg: DB.MIN_EPOCHS = cfg["deb_min"]
 if cfg.get("ramp"):
@@ -101,7 +101,7 @@ with threadpool_limits(a.threads):
         clf = L1MLPClassifier(**kw).fit(Xtr, ytr)
         if pen == "l2" and cfg.get("prune"):
             import copy
-            from skl1net._debias import refit_support
+            from skl1net._training._debias import refit_support
             for frac in cfg["prune"]:
                 m = copy.deepcopy(clf)
                 for W in m.coefs_:

@@ -3,8 +3,8 @@ import sys, copy, time
 import numpy as np
 from threadpoolctl import threadpool_limits
 from skl1net import L1MLPClassifier
-from skl1net._debias import refit_support
-from skl1net._path import objective
+from skl1net._training._debias import refit_support
+from skl1net._training._path import objective
 ds, lm, seed, frac = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 d = np.load(f"/tmp/exp/{ds}_30.npz"); Xtr, Xte, ytr, yte = d["a"], d["b"], d["c"], d["d"]
 def rep(tag, m, obj_m=None):

@@ -4,10 +4,10 @@ sys.path.insert(0, "/work/wt-sparse2/benchmarks"); sys.path.insert(0, "/work/wt-
 import numpy as np
 warnings.simplefilter("ignore")
 from _datasets import DATASETS
-import skl1net, skl1net._base as base, skl1net._debias as deb
+import skl1net, skl1net._estimators._base as base, skl1net._training._debias as deb
 from skl1net import L1MLPClassifier
-from skl1net._sgd import SGD
-from skl1net._penalties import FixedZeros
+from skl1net._optim._sgd import SGD
+from skl1net.penalties import FixedZeros
 assert skl1net.__file__.startswith("/work/wt-sparse2")
 
 CFG = dict(sched="constant", deb_start="end", deb_sched="linear", deb_epochs=None, floor=0.0)

@@ -3,12 +3,12 @@
 """Compiled single-pass kernels of the training step (optional), for any x86-64 or other CPU.
 
 Each function does in one pass over memory what its numpy version in
-:mod:`skl1net._npkernels` does in several, with the same signature and, where
+:mod:`skl1net._compute._npkernels` does in several, with the same signature and, where
 the arithmetic is the same, the same results bit for bit. The typed loops take
 C-contiguous arrays of one floating dtype, float32 or float64; they work in
 place and allocate nothing. Do not import this module directly:
-:mod:`skl1net._kernels` selects it, its AVX2 build
-(:mod:`skl1net._ckernels_avx2`, the same source) on processors that have AVX2,
+:mod:`skl1net._compute._kernels` selects it, its AVX2 build
+(:mod:`skl1net._compute._ckernels_avx2`, the same source) on processors that have AVX2,
 or numpy when neither was built.
 
 The loops are written so that the compiler vectorizes them: selections are

@@ -93,7 +93,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty (zeros held at zero) for
         ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a learning
-        rate decreasing linearly from ``eta / 2``; see :mod:`skl1net._debias`.
+        rate decreasing linearly from ``eta / 2``; see :mod:`skl1net._training._debias`.
 
     Attributes
     ----------

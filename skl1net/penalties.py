@@ -23,12 +23,12 @@ knows three things about ``lmbda * R(W)``:
 ``momentum_lookahead(W, V, mu, scale)``
     The first pass of a Nesterov step: ``V <- mu * V + scale * lmbda *
     dR(W)`` and the same term added to ``W``, then ``W -= V``; one kernel
-    (:func:`skl1net._kernels.momentum_lookahead`) with the penalty's term.
+    (:func:`skl1net._compute._kernels.momentum_lookahead`) with the penalty's term.
 
 Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
 ``W`` for their intermediate values, so that the optimizer's hot loop
 allocates nothing. The element-wise work is done by the kernels of
-:mod:`skl1net._kernels`: one pass over ``W`` when compiled, a fixed, small
+:mod:`skl1net._compute._kernels`: one pass over ``W`` when compiled, a fixed, small
 number of numpy passes otherwise.
 
 An SGD step with learning rate ``eta`` is then always
@@ -47,7 +47,8 @@ Biases are never passed to a penalty.
 
 import numpy as np
 
-from . import _kernels, _npkernels
+from ._compute import _kernels
+from ._compute import _npkernels
 
 
 def soft_threshold(x, threshold, out=None, work=None):
@@ -75,7 +76,7 @@ def soft_threshold(x, threshold, out=None, work=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import soft_threshold
+    >>> from skl1net.penalties import soft_threshold
     >>> soft_threshold(np.array([-2.0, -0.5, 0.0, 0.3, 1.5]), 1.0)
     array([-1. ,  0. ,  0. ,  0. ,  0.5])
     """
@@ -84,7 +85,7 @@ def soft_threshold(x, threshold, out=None, work=None):
     elif out is not x:
         out[...] = x
     # any shape and layout: numpy's version (the training step's prox takes
-    # the kernel of skl1net._kernels)
+    # the kernel of skl1net._compute._kernels)
     _npkernels.soft_threshold_inplace(out, threshold, work)
     return out
 
@@ -139,7 +140,7 @@ class Penalty:
     def momentum_lookahead(self, W, V, mu, scale, work=None):
         """``V <- mu * V + t`` and ``W <- W + t - V`` in place, ``t = scale * lmbda * dR(W)`` at ``W`` on entry.
 
-        The start of a Nesterov step (see :mod:`skl1net._sgd`); ``t`` is what
+        The start of a Nesterov step (see :mod:`skl1net._optim._sgd`); ``t`` is what
         :meth:`add_gradient` adds, 0 here and for the proximal penalties.
         """
         _kernels.momentum_lookahead(W, V, mu, work=work)
@@ -169,7 +170,7 @@ class L2(Penalty):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import L2
+    >>> from skl1net.penalties import L2
     >>> W, G = np.array([[1.0, -2.0]]), np.zeros((1, 2))
     >>> L2(0.5).add_gradient(W, G); G
     array([[ 0.5, -1. ]])
@@ -179,7 +180,7 @@ class L2(Penalty):
 
     def value(self, coefs):
         # not np.vdot: numpy's BLAS would wake its own threads, which then
-        # spin against the fit's (see skl1net._blas); a float64 fit with two
+        # spin against the fit's (see skl1net._compute._blas); a float64 fit with two
         # threads ran 1.5 times slower
         return 0.5 * self.lmbda * sum(float(np.einsum("ij,ij->", W, W)) for W in coefs)
 
@@ -208,7 +209,7 @@ class L1(Penalty):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import L1
+    >>> from skl1net.penalties import L1
     >>> W, G = np.array([[3.0, -0.01, 0.0]]), np.zeros((1, 3))
     >>> L1(0.1).add_gradient(W, G); G
     array([[ 0.1, -0.1,  0. ]])
@@ -240,7 +241,7 @@ class L1Prox(L1):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import L1Prox
+    >>> from skl1net.penalties import L1Prox
     >>> W = np.array([[0.5, -0.05, -1.0]])
     >>> L1Prox(0.1).prox(W, step=1.0); W
     array([[ 0.4,  0. , -0.9]])
@@ -272,7 +273,7 @@ def group_soft_threshold(W, threshold):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import group_soft_threshold
+    >>> from skl1net.penalties import group_soft_threshold
     >>> W = np.array([[3.0, 4.0], [0.3, 0.4]])
     >>> group_soft_threshold(W, 1.0); W
     array([[2.4, 3.2],
@@ -304,7 +305,7 @@ class GroupL1Prox(L1Prox):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import GroupL1Prox
+    >>> from skl1net.penalties import GroupL1Prox
     >>> W = np.array([[0.6, 0.8], [0.05, 0.05]])
     >>> GroupL1Prox(0.5 / np.sqrt(2)).prox_layer(W, step=1.0, layer=0); W
     array([[0.3, 0.4],
@@ -351,7 +352,7 @@ class FixedZeros(Penalty):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import FixedZeros
+    >>> from skl1net.penalties import FixedZeros
     >>> W = np.array([[0.5, 0.2]])
     >>> FixedZeros([np.array([[True, False]])]).prox_layer(W, 1.0, layer=0); W
     array([[0.5, 0. ]])
@@ -378,7 +379,7 @@ def make_penalty(name, lmbda):
 
     Examples
     --------
-    >>> from skl1net._penalties import make_penalty
+    >>> from skl1net.penalties import make_penalty
     >>> make_penalty("l1_prox", 1e-3)
     L1Prox(lmbda=0.001)
     """

@@ -22,7 +22,7 @@ Fortran-ordered arrays alike through BLAS's transpose flags (a C-ordered
 matrix is the Fortran-ordered transpose) and updates ``C`` in place, so no
 gradient matrix is ever formed or copied. A fit keeps its weights and hidden
 activations Fortran-ordered, the layout in which the forward product of a
-C-ordered batch is fastest (see :class:`skl1net._network.Workspace`).
+C-ordered batch is fastest (see :class:`skl1net._network._mlp.Workspace`).
 :class:`ArrayGradient` is the same interface over gradients already stored in
 arrays (for the optimizer's own tests and for callers holding gradients).
 
@@ -32,7 +32,7 @@ weight decay or a momentum factor with numpy and calls the GEMM with
 ``beta = 1``. Level-1 work (``y += alpha * x``, column sums of large
 matrices) stays out of BLAS: OpenBLAS would run it on several threads, which
 costs more than it saves at these sizes and stalls on a busy machine.
-``y += alpha * x`` is a kernel of :mod:`skl1net._kernels` (one compiled pass,
+``y += alpha * x`` is a kernel of :mod:`skl1net._compute._kernels` (one compiled pass,
 or two numpy passes); a compiled column sum was no faster than the GEMV.
 """
 
@@ -65,14 +65,14 @@ def axpy(y, alpha, x, work=None):
     Not BLAS's ``axpy``: OpenBLAS runs level-1 calls of more than 10,000
     entries on several threads, and on a busy machine such a call waits for a
     descheduled thread (a fit with ``'l1'`` ran a hundred times slower that
-    way). The kernel of :mod:`skl1net._kernels` runs in the calling thread.
+    way). The kernel of :mod:`skl1net._compute._kernels` runs in the calling thread.
     ``work`` is shaped like ``y`` (it may be ``x`` itself); without it the
     numpy version allocates a temporary.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import axpy
+    >>> from skl1net._compute._blas import axpy
     >>> y = np.ones((2, 2))
     >>> axpy(y, 0.5, np.eye(2)); y
     array([[1.5, 1. ],
@@ -117,7 +117,7 @@ def gemm(C, A, B, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import gemm
+    >>> from skl1net._compute._blas import gemm
     >>> A, C = np.array([[1.0, 2.0], [3.0, 4.0]]), np.empty((2, 2))
     >>> gemm(C, A, A, trans_b=True)
     array([[ 5., 11.],
@@ -150,7 +150,7 @@ def matmul(A, B):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import matmul
+    >>> from skl1net._compute._blas import matmul
     >>> matmul(np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]]))
     array([[1., 2.],
            [3., 4.]])
@@ -172,7 +172,7 @@ def add_matmul(C, alpha, A, B, beta=1.0):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import add_matmul
+    >>> from skl1net._compute._blas import add_matmul
     >>> C = np.ones((2, 2))
     >>> add_matmul(C, -1.0, np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]])); C
     array([[ 0., -1.],
@@ -190,7 +190,7 @@ def _add_sparse_matmul(C, alpha, A, B, beta):
     Row ``j`` of ``A.T @ B`` is zero unless column ``j`` of ``A`` holds an
     entry. A mini-batch of sparse data (a bag of words, one-hot columns)
     touches a small share of the features, so each entry of ``A`` is added
-    into its row of ``C`` (:func:`skl1net._kernels.add_csr_t_product`): the
+    into its row of ``C`` (:func:`skl1net._compute._kernels.add_csr_t_product`): the
     full ``(k, n)`` product would be written, then read again, for every
     batch (with 50,000 features, 4 of the 5 ms of a step).
     """
@@ -211,7 +211,7 @@ def add_column_sums(c, alpha, B, beta=1.0):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import add_column_sums
+    >>> from skl1net._compute._blas import add_column_sums
     >>> c = np.zeros(2)
     >>> add_column_sums(c, 2.0, np.array([[1.0, 2.0], [3.0, 4.0]])); c
     array([ 8., 12.])
@@ -247,7 +247,7 @@ class ProductGradient:
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import ProductGradient
+    >>> from skl1net._compute._blas import ProductGradient
     >>> grad = ProductGradient(np.ones((2, 1)), np.array([[1.0], [3.0]]), 0.5)
     >>> W, b = np.zeros((1, 1)), np.ones(1)
     >>> grad.add_to_weights(W, -1.0, 1.0); grad.add_to_bias(b, -1.0, 1.0); W, b
@@ -276,7 +276,7 @@ class ArrayGradient:
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._blas import ArrayGradient
+    >>> from skl1net._compute._blas import ArrayGradient
     >>> W = np.ones((1, 2))
     >>> ArrayGradient(np.array([[1.0, 2.0]]), None).add_to_weights(W, -0.5, 1.0); W
     array([[0.5, 0. ]])

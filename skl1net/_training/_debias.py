@@ -8,7 +8,7 @@ after magnitude pruning does for networks (Han et al., 2015): after the
 penalized epochs the support (the non-zero weights) is frozen, and a few more
 epochs of the same SGD run on the *unpenalized* loss, with every weight
 outside the support held at exactly zero by the
-:class:`~skl1net._penalties.FixedZeros` penalty.
+:class:`~skl1net.penalties.FixedZeros` penalty.
 
 How many epochs: a quarter of the ``n_epochs`` penalized epochs of this
 ``fit``, but at least :data:`MIN_EPOCHS` and never more than ``n_epochs``:
@@ -48,7 +48,7 @@ import math
 
 import numpy as np
 
-from ._penalties import FixedZeros
+from ..penalties import FixedZeros
 
 #: Fewest debiasing epochs (unless the penalized phase ran fewer).
 MIN_EPOCHS = 10
@@ -62,7 +62,7 @@ def n_debias_epochs(n_epochs):
 
     Examples
     --------
-    >>> from skl1net._debias import n_debias_epochs
+    >>> from skl1net._training._debias import n_debias_epochs
     >>> n_debias_epochs(20), n_debias_epochs(200), n_debias_epochs(3)
     (10, 50, 3)
     """

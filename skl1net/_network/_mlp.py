@@ -1,8 +1,8 @@
 """The network: activations, output functions, losses, forward and backward.
 
 Everything here computes the *unpenalized* loss and its gradient; penalties
-are applied by the optimizer (:mod:`skl1net._sgd`) through the classes of
-:mod:`skl1net._penalties`.
+are applied by the optimizer (:mod:`skl1net._optim._sgd`) through the classes of
+:mod:`skl1net.penalties`.
 
 The training path works in buffers allocated once per fit (:class:`Workspace`)
 and writes with ``out=`` arguments, so a mini-batch step allocates (almost)
@@ -18,8 +18,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
-from . import _kernels, _npkernels
-from ._blas import ProductGradient, gemm, matmul
+from .._compute import _kernels
+from .._compute import _npkernels
+from .._compute._blas import ProductGradient, gemm, matmul
 
 
 # -- activations, in place ----------------------------------------------------
@@ -73,7 +74,7 @@ DERIVATIVES = {
 }
 
 
-# -- the training step's fused forms: the kernels of skl1net._kernels -----------
+# -- the training step's fused forms: the kernels of skl1net._compute._kernels -----------
 def _bias_relu(Z, b):
     _kernels.bias_relu(Z, b)
     return Z
@@ -142,7 +143,7 @@ def forward(X, coefs, intercepts, activation, out_activation):
     """Output of the network for ``X`` (dense or sparse), in fresh arrays.
 
     Dense products go through scipy's BLAS, as in training (see
-    :func:`skl1net._blas.matmul`).
+    :func:`skl1net._compute._blas.matmul`).
     """
     A = X
     last = len(coefs) - 1
@@ -186,7 +187,7 @@ class Workspace:
 
     :meth:`train_step` runs the forward and backward pass of a batch and hands
     each layer's gradient to the optimizer as a
-    :class:`~skl1net._blas.ProductGradient`, which adds it straight into the
+    :class:`~skl1net._compute._blas.ProductGradient`, which adds it straight into the
     weights (or velocities): no gradient matrix is formed.
     :meth:`loss_and_gradients` stores the gradients instead.
 
@@ -318,7 +319,7 @@ class Workspace:
         sample_weight : ndarray of shape (n,) or None
             Weights that sum to 1 over the batch; ``None`` means ``1 / n`` each.
         optimizer : object with a ``step_layer`` method, such as
-            :class:`skl1net._sgd.SGD`.
+            :class:`skl1net._optim._sgd.SGD`.
 
         Returns
         -------

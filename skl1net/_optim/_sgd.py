@@ -1,7 +1,7 @@
 """Mini-batch SGD with momentum, learning-rate schedules and a penalty.
 
 The optimizer owns the learning-rate schedule and the velocities; the
-penalty (:mod:`skl1net._penalties`) owns the regularization rule. One step on
+penalty (:mod:`skl1net.penalties`) owns the regularization rule. One step on
 a weight matrix ``W`` with loss gradient ``G`` (the sample-weighted mean over
 the mini-batch) and current learning rate ``eta_t`` is::
 
@@ -25,7 +25,7 @@ sign(W)``), the optimality condition of the same objective ``mean loss + lmbda
 
 How a step is computed. The loss gradient reaches :meth:`SGD.step_layer` as
 an object that adds ``alpha * G`` into a given array (see
-:mod:`skl1net._blas`): from a mini-batch, that is one GEMM writing straight
+:mod:`skl1net._compute._blas`): from a mini-batch, that is one GEMM writing straight
 into the weights, so ``G`` is never formed. Without momentum, the penalty
 first moves the weights by ``-eta_t * lmbda * dR(W)`` (a decay factor for
 'l2', the sign for 'l1'), then the GEMM adds ``-eta_t * G``. With classical
@@ -46,8 +46,8 @@ step, and the results equal the formulas above up to float rounding.
 
 import numpy as np
 
-from ._blas import ArrayGradient
-from ._penalties import Penalty
+from .._compute._blas import ArrayGradient
+from ..penalties import Penalty
 
 #: The penalty of the biases: none.
 _UNPENALIZED = Penalty(0.0)
@@ -61,7 +61,7 @@ class SGD:
 
     Parameters
     ----------
-    penalty : skl1net._penalties.Penalty
+    penalty : skl1net.penalties.Penalty
         Regularization of the weight matrices (never of the biases).
     eta : float
         Initial learning rate.
@@ -87,8 +87,8 @@ class SGD:
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._penalties import L1Prox
-    >>> from skl1net._sgd import SGD
+    >>> from skl1net.penalties import L1Prox
+    >>> from skl1net._optim._sgd import SGD
     >>> W, b = np.array([[0.3, -0.02]]), np.zeros(2)
     >>> opt = SGD(L1Prox(0.5), eta=0.1)
     >>> opt.step([W], [b], [np.array([[1.0, 0.0]])], [np.ones(2)])
@@ -139,8 +139,8 @@ class SGD:
     def step_layer(self, i, W, b, grad):
         """Step layer ``i``'s weights ``W`` and biases ``b`` in place.
 
-        ``grad`` (:class:`~skl1net._blas.ProductGradient` or
-        :class:`~skl1net._blas.ArrayGradient`) adds the loss gradient into
+        ``grad`` (:class:`~skl1net._compute._blas.ProductGradient` or
+        :class:`~skl1net._compute._blas.ArrayGradient`) adds the loss gradient into
         whichever array the step needs it in, without a copy.
         """
         self._update(W, grad.add_to_weights, self.penalty, "W", i)
@@ -204,7 +204,7 @@ class SGD:
 
         The compiled kernels need the two alike. The order of the weights
         changes when a model fitted on dense data trains on sparse data (see
-        :func:`skl1net._network.weight_layout`), or the reverse.
+        :func:`skl1net._network._mlp.weight_layout`), or the reverse.
         """
         if self.coef_velocities:
             self.coef_velocities = [
@@ -239,8 +239,8 @@ class SGD:
 
         Examples
         --------
-        >>> from skl1net._penalties import L2
-        >>> from skl1net._sgd import SGD
+        >>> from skl1net.penalties import L2
+        >>> from skl1net._optim._sgd import SGD
         >>> opt = SGD(L2(0.0), eta=0.1, learning_rate="anneal")
         >>> rates = []
         >>> for k in range(4):  # a fit of 4 epochs
@@ -280,8 +280,8 @@ class SGD:
 
         Examples
         --------
-        >>> from skl1net._penalties import L2
-        >>> from skl1net._sgd import SGD
+        >>> from skl1net.penalties import L2
+        >>> from skl1net._optim._sgd import SGD
         >>> opt = SGD(L2(0.0), eta=0.1, learning_rate="anneal")
         >>> opt.trigger_stopping("no progress.", verbose=False, epochs=2)
         False

@@ -1,10 +1,10 @@
 """The element-wise kernels of the training step: compiled when built, numpy otherwise.
 
-The one place where the implementation is chosen. ``skl1net._ckernels``
+The one place where the implementation is chosen. ``skl1net._compute._ckernels``
 (Cython, built by ``pip install`` when a C compiler is at hand) does each
-kernel in one pass over memory; :mod:`skl1net._npkernels` is the same set of
+kernel in one pass over memory; :mod:`skl1net._compute._npkernels` is the same set of
 functions in numpy, a few passes each. Both have the same names and
-signatures; see :mod:`skl1net._npkernels` for what each computes. Callers use
+signatures; see :mod:`skl1net._compute._npkernels` for what each computes. Callers use
 them as attributes of this module (``_kernels.axpy(...)``), so that the
 numpy versions can also be swapped in at run time (the tests do).
 
@@ -17,7 +17,7 @@ skl1net to use numpy even when the compiled modules are there, or
 
 Examples
 --------
->>> from skl1net import _kernels
+>>> from skl1net._compute import _kernels
 >>> _kernels.COMPILED in (True, False)
 True
 """
@@ -50,8 +50,8 @@ def _flag(name):
 def compiled_variants():
     """The compiled kernel modules that are built and run on this processor.
 
-    :mod:`skl1net._ckernels` (any processor) and, when the processor has AVX2,
-    :mod:`skl1net._ckernels_avx2`; empty when neither was built, or with
+    :mod:`skl1net._compute._ckernels` (any processor) and, when the processor has AVX2,
+    :mod:`skl1net._compute._ckernels_avx2`; empty when neither was built, or with
     ``SKL1NET_NO_COMPILED=1``. ``SKL1NET_NO_AVX2=1`` leaves the AVX2 build out.
     """
     if _flag("SKL1NET_NO_COMPILED"):

@@ -70,7 +70,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         replaces the first layer's L1 term by ``sum_j ||W_0[j]||_2`` over the
         input features ``j`` (group soft-threshold of each feature's outgoing
         weights, which removes whole features) and keeps 'l1_prox' on the
-        deeper layers; see :class:`skl1net._penalties.GroupL1Prox`.
+        deeper layers; see :class:`skl1net.penalties.GroupL1Prox`.
     lmbda : float, default=3e-4
         Strength of the penalty (per-sample scale), ``>= 0``. The default
         keeps the test accuracy of the defaults on scikit-learn's digits,
@@ -148,7 +148,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         ``min(epochs, max(10, ceil(epochs / 4)))`` more epochs with a learning
         rate decreasing linearly from ``eta / 2``: keeps the sparsity, undoes
         the shrinkage.
-        See :mod:`skl1net._debias`. ``partial_fit`` never debiases.
+        See :mod:`skl1net._training._debias`. ``partial_fit`` never debiases.
 
     Attributes
     ----------

@@ -30,12 +30,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
-from ._debias import refit_support
-from .exceptions import ConstantOutputWarning, InconsistentVersionWarning, InputScaleWarning
-from ._network import Workspace, forward, init_params, weight_layout
-from ._penalties import PENALTIES, make_penalty
-from ._sgd import SGD
+from .._network._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
+from .._training._debias import refit_support
+from ..exceptions import ConstantOutputWarning, InconsistentVersionWarning, InputScaleWarning
+from .._network._mlp import Workspace, forward, init_params, weight_layout
+from ..penalties import PENALTIES, make_penalty
+from .._optim._sgd import SGD
 from ._validation import naming
 
 
@@ -81,7 +81,7 @@ def validation_split(n_samples, fraction, stratify, random_state, stacklevel):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._base import validation_split
+    >>> from skl1net._estimators._base import validation_split
     >>> train, test = validation_split(10, 0.2, np.arange(10) % 2, 0, stacklevel=1)
     >>> len(train), np.bincount(np.arange(10)[test] % 2).tolist()
     (8, [1, 1])
@@ -459,7 +459,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _make_optimizer(self, penalty, X, Y, sample_weight, eta=None):
-        """A new :class:`~skl1net._sgd.SGD` for ``penalty``, starting at ``eta`` or :meth:`_initial_eta`."""
+        """A new :class:`~skl1net._optim._sgd.SGD` for ``penalty``, starting at ``eta`` or :meth:`_initial_eta`."""
         return SGD(
             penalty,
             self._initial_eta(X, Y, sample_weight) if eta is None else eta,
@@ -716,7 +716,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     def compact(self, sparse="auto"):
         """Return an equivalent fitted model without dead hidden units.
 
-        See :func:`skl1net._compact.compact_model`, which this calls.
+        See :func:`skl1net._network._compact.compact_model`, which this calls.
 
         Parameters
         ----------
@@ -751,12 +751,12 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     # scikit-learn records its own version only for classes of its modules, so
     # the pickled state carries skl1net's, and loading it under another warns.
     def __getstate__(self):
-        from . import __version__
+        from .. import __version__
 
         return dict(super().__getstate__(), _skl1net_version=__version__)
 
     def __setstate__(self, state):
-        from . import __version__
+        from .. import __version__
 
         state = dict(state)
         saved_by = state.pop("_skl1net_version", "unknown")

@@ -1,4 +1,4 @@
-# The kernels of skl1net._ckernels and skl1net._ckernels_avx2: one source,
+# The kernels of skl1net._compute._ckernels and skl1net._compute._ckernels_avx2: one source,
 # included by both modules, each compiled with its own instruction set (see
 # setup.py and skl1net/_kernels.py). Not a module of its own.
 
@@ -10,7 +10,7 @@ from libc.math cimport exp, expf, log
 
 import numpy as np
 
-from . import _npkernels
+from .._compute import _npkernels
 
 
 cdef inline floating _sign_times(floating w, floating t) noexcept nogil:
@@ -404,7 +404,7 @@ def bias_softmax(Z, b):
 def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):
     """Softmax output, cross-entropy and output delta of a batch, in place; returns the loss.
 
-    See :func:`skl1net._npkernels.softmax_cross_entropy`.
+    See :func:`skl1net._compute._npkernels.softmax_cross_entropy`.
     """
     try:
         return _softmax_cross_entropy(Z, b, labels, sample_weight)
