@@ -135,13 +135,13 @@ def test_chunked_predict_writes_what_one_chunk_would(tmp_path, data, capsys, mon
     from skl1net.cli import _predict
 
     assert run(capsys, "train", data, "--target", "target", *FAST)[0] == 0
-    monkeypatch.setattr(_predict, "CHUNK_ROWS", 10**6)
+    monkeypatch.setattr(_predict, "CHUNK_CELLS", 10**9)
     assert run(capsys, "predict", "model.skops", data, "--proba", "--out", "whole.csv")[0] == 0
     sizes = []
     original = L1MLPClassifier.predict_proba
     monkeypatch.setattr(L1MLPClassifier, "predict_proba",
                         lambda self, X: sizes.append(len(X)) or original(self, X))
-    monkeypatch.setattr(_predict, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(_predict, "CHUNK_CELLS", 7 * 31)  # 31 columns: 7 rows
     code, out, err = run(capsys, "predict", "model.skops", data, "--proba", "--out", "chunked.csv")
     assert code == 0, err
     assert "wrote 300 predictions" in out

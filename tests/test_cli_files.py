@@ -118,7 +118,7 @@ def test_a_failed_predict_keeps_the_old_predictions(tmp_path, data, model, capsy
 
     original = L1MLPClassifier.predict
     monkeypatch.setattr(L1MLPClassifier, "predict", predict_then_fail)
-    monkeypatch.setattr("skl1net.cli._predict.CHUNK_ROWS", 100, raising=False)
+    monkeypatch.setattr("skl1net.cli._predict.CHUNK_CELLS", 100 * 32, raising=False)
     with pytest.raises(KeyboardInterrupt):
         run(capsys, "predict", model, data, "--out", "p.csv")
     _assert_intact(tmp_path, "p.csv", before)

@@ -153,3 +153,24 @@ def test_reading_a_large_file_shows_progress_on_a_terminal(tmp_path, data, capsy
     assert code == 0, err
     size = os.path.getsize(data)
     assert ("reading cancer.csv", size, size) in bars
+
+
+def test_a_header_only_file_is_refused_before_parsing_its_header(tmp_path, capsys):
+    wide = tmp_path / "header.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(300_000)) + "\n")
+    code, _, err = run(capsys, "train", wide, "--target", "c0", *FAST)
+    assert_one_line_error(code, err, "header.csv has no data rows")
+
+
+def test_predict_reads_in_chunks_what_train_cannot_read_at_once(data, capsys, monkeypatch):
+    from skl1net.cli import _predict, _tables
+
+    assert run(capsys, "train", data, "--target", "target", *FAST)[0] == 0
+    # 300 rows x 31 columns need about 350 kB at once, 7 rows about 130 kB.
+    monkeypatch.setattr(_tables, "available_memory", lambda: 200_000)
+    monkeypatch.setattr(_predict, "CHUNK_CELLS", 7 * 31)
+    code, _, err = run(capsys, "train", data, "--target", "target", *FAST)
+    assert_one_line_error(code, err, "too large to read")
+    code, out, err = run(capsys, "predict", "model.skops", data, "--out", "p.csv")
+    assert code == 0, err
+    assert "wrote 300 predictions" in out

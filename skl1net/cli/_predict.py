@@ -1,7 +1,7 @@
 """The ``predict`` command: predict the rows of a table with a saved model.
 
-The table is read and predicted in chunks of rows, each written out before the
-next is read, so memory does not grow with the file. The output is written to a
+The table is read and predicted in chunks of about a million values (rows x
+columns), each written out before the next is read, so memory does not grow with the file. The output is written to a
 temporary file that replaces ``--out`` only once every row is predicted.
 """
 
@@ -13,8 +13,8 @@ from ._models import load_model
 from ._tables import iter_table
 from ._train import classifier, note, warn
 
-#: Rows predicted at a time.
-CHUNK_ROWS = 10_000
+#: Values (rows x columns) read and predicted at a time.
+CHUNK_CELLS = 10**6
 
 
 def _has_imputer(model):
@@ -77,7 +77,7 @@ def run_predict(args):
         )
     impute = _has_imputer(model)
     n_rows, columns = 0, None
-    chunks = iter_table(args.data, args.command, encoding=args.encoding, chunk_rows=CHUNK_ROWS)
+    chunks = iter_table(args.data, args.command, encoding=args.encoding, chunk_cells=CHUNK_CELLS)
     with atomic_output(args.out, "w", encoding="utf-8", newline="") as file:
         for chunk in chunks:
             if columns is None:

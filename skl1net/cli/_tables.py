@@ -133,14 +133,18 @@ def sniff(source):
     """``(separator, number of columns, bytes of the header)`` of a CSV source.
 
     The separator is whichever of ``,``, ``;`` and tab splits the first logical
-    record into the most fields (``,`` on a tie).
+    record into the most fields (``,`` on a tie). A file with no line after
+    its header is refused here, before pandas parses a possibly huge header.
     """
     try:
         with source.open() as file:
             text = io.TextIOWrapper(file, encoding=source.encoding, errors="replace", newline="")
             record = first_record(text)
+            rest = text.read(4096)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
         raise UserError(f"cannot read {source.path}: {one_line(exc)}") from None
+    if record.strip() and not rest.strip():
+        raise UserError(f"{source.path} has no data rows")
     counts = {sep: count_fields(record, sep) for sep in SEPARATORS}
     sep = max(SEPARATORS, key=counts.get)
     return sep, counts[sep], len(record.encode(source.encoding, errors="replace"))
@@ -168,16 +172,23 @@ def available_memory():
     return available
 
 
-def check_fits_in_memory(source, n_columns, header_bytes):
-    """Refuse a CSV whose estimated parsed size exceeds the available memory."""
+def check_fits_in_memory(source, n_columns, header_bytes, max_rows=None):
+    """Refuse a CSV whose estimated parsed size exceeds the available memory.
+
+    The rows are estimated from the file's size and its header's length (a
+    data line is about as long as the header); ``max_rows`` bounds them when
+    the file is read in chunks of that many rows.
+    """
     size = source.size * (1 if source.compression is None else 5)  # (a guess when compressed)
     n_rows = max(size - header_bytes, 0) // max(header_bytes, 1) + 1
+    if max_rows is not None:
+        n_rows = min(n_rows, max_rows)
     need = n_rows * n_columns * CELL_BYTES + n_columns * COLUMN_BYTES
     available = available_memory()
     if need > available:
         raise UserError(
             f"{source.path} is too large to read: {n_columns:,} columns and about "
-            f"{n_rows:,} rows need about {need / 2**30:.1f} GiB, more than the "
+            f"{n_rows:,} row{'s' * (n_rows != 1)} need about {need / 2**30:.1f} GiB, more than the "
             f"{available / 2**30:.1f} GiB of memory available; select fewer columns first"
         )
 
@@ -195,15 +206,18 @@ def _read_error(source, exc):
     return UserError(f"cannot read {source.path}: {one_line(exc)}{hint}")
 
 
-def csv_options(pd, source):
+def csv_options(pd, source, chunk_cells=None):
     """The :func:`pandas.read_csv` options of a CSV source: separator and decimal mark.
 
     Semicolon-separated files often come with decimal commas (spreadsheets of
     such locales write ``1,5;2``): when reading the commas as decimal marks
-    gives more numeric columns in the first rows, that reading is kept.
+    gives more numeric columns in the first rows, that reading is kept. With
+    ``chunk_cells``, the options include a ``chunksize`` of rows holding about
+    that many cells (at least one row).
     """
     sep, n_columns, header_bytes = sniff(source)
-    check_fits_in_memory(source, n_columns, header_bytes)
+    chunk_rows = None if chunk_cells is None else max(1, chunk_cells // n_columns)
+    check_fits_in_memory(source, n_columns, header_bytes, chunk_rows)
     options = {"sep": sep, "encoding": source.encoding}
     if sep == ";":
         try:
@@ -216,6 +230,8 @@ def csv_options(pd, source):
                     options["decimal"] = ","
         except (ValueError, OSError, EOFError):
             pass  # reported by the full read
+    if chunk_rows is not None:
+        options["chunksize"] = chunk_rows
     return options
 
 
@@ -248,8 +264,8 @@ def read_table(path, command, *, encoding="utf-8", progress=False):
     return table
 
 
-def iter_table(path, command, *, encoding="utf-8", chunk_rows=10_000):
-    """The rows of a CSV or Parquet table, as DataFrames of at most ``chunk_rows`` rows.
+def iter_table(path, command, *, encoding="utf-8", chunk_cells=10**6):
+    """The rows of a CSV or Parquet table, as DataFrames of about ``chunk_cells`` values.
 
     Memory does not grow with the file for CSV; a Parquet file is read whole.
     """
@@ -260,13 +276,13 @@ def iter_table(path, command, *, encoding="utf-8", chunk_rows=10_000):
         if source.parquet:
             with source.open_raw() as file:
                 table = pd.read_parquet(file)
-            chunks = (table.iloc[i : i + chunk_rows] for i in range(0, len(table), chunk_rows))
-            yield from chunks
+            step = max(1, chunk_cells // max(table.shape[1], 1))
+            yield from (table.iloc[i : i + step] for i in range(0, len(table), step))
             n_rows = len(table)
         else:
-            options = csv_options(pd, source)
+            options = csv_options(pd, source, chunk_cells)
             with source.open() as file:
-                for chunk in pd.read_csv(file, chunksize=chunk_rows, **options):
+                for chunk in pd.read_csv(file, **options):
                     n_rows += len(chunk)
                     yield chunk
     except ImportError as exc:
