@@ -79,7 +79,7 @@ def test_stdin_and_process_substitution(tmp_path, data, capsys):
     cli = f"{sys.executable} -m skl1net"
     script = (
         f"{cli} train <(cat {data}) --target target {' '.join(FAST)} --out m.skops && "
-        f"{cli} predict m.skops /dev/stdin --out p.csv < {data}"
+        f"{cli} predict m.skops /dev/stdin --out /dev/stdout < {data} > p.csv"
     )
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
                             env=env, cwd=tmp_path, check=False)

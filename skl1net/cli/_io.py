@@ -140,12 +140,12 @@ def atomic_output(path, mode="wb", **open_args):
     ...     print(open(path).read(), os.listdir(folder))
     whole ['t.txt']
     """
-    target = os.path.realpath(path)
     try:
-        if os.path.exists(target) and not os.path.isfile(target):
-            with open(target, mode, **open_args) as file:
+        if os.path.exists(path) and not os.path.isfile(path):
+            with open(path, mode, **open_args) as file:
                 yield file
             return
+        target = os.path.realpath(path)
         folder, name = os.path.split(target)
         permissions = _new_file_mode(target)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")

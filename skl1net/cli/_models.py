@@ -77,12 +77,7 @@ def _what_it_is(head):
     """What a file that is not a skops archive looks like, for the error message."""
     if not head:
         return "an empty file"
-    if b"\0" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 3:  # (not just a character cut at the end)
-                return None
+    if b"\0" not in head and not head.startswith(b"\x80"):  # (a pickle starts with 0x80)
         return "a text file"
     return None
 
@@ -103,7 +98,7 @@ def load_model(path, *, allow_pickle, command, warn):
             head = file.read(4096)
     except OSError as exc:
         raise UserError(f"cannot read {path}: {one_line(exc)}") from None
-    if head.startswith(b"PK"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip archive
         return _load_skops(path, command)
     kind = _what_it_is(head)
     if kind is not None:

@@ -7,6 +7,9 @@ temporary file that replaces ``--out`` only once every row is predicted.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import os
+import sys
+
 from ._columns import check_columns, check_values, split_columns
 from ._io import UserError, atomic_output, check_outputs, require, some
 from ._models import load_model
@@ -91,6 +94,7 @@ def run_predict(args):
                 out.insert(0, args.id, chunk[args.id].to_numpy())
             out.to_csv(file, index=False, header=n_rows == 0)
             n_rows += len(chunk)
-    print(f"wrote {n_rows} predictions to {args.out}")
+    to_stdout = os.path.exists(args.out) and not os.path.isfile(args.out)  # e.g. /dev/stdout
+    print(f"wrote {n_rows} predictions to {args.out}", file=sys.stderr if to_stdout else sys.stdout)
     return 0
 

@@ -72,7 +72,7 @@ class Source:
         """The decompressed bytes; ``bar`` (a tqdm bar) counts the bytes read from disk."""
         with contextlib.ExitStack() as stack:
             file = stack.enter_context(self.open_raw())
-            if bar is not None:
+            if bar is not None and self.compression != "zip":  # (zip needs to seek)
                 file = stack.enter_context(io.BufferedReader(_Counted(file, bar)))
             if self.compression == "zip":
                 archive = stack.enter_context(zipfile.ZipFile(file))
@@ -143,6 +143,8 @@ def sniff(source):
             rest = text.read(4096)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
         raise UserError(f"cannot read {source.path}: {one_line(exc)}") from None
+    if "\0" in record[:4096]:
+        raise UserError(f"cannot read {source.path}: it holds binary data, not CSV text")
     if record.strip() and not rest.strip():
         raise UserError(f"{source.path} has no data rows")
     counts = {sep: count_fields(record, sep) for sep in SEPARATORS}
