@@ -285,7 +285,8 @@ def main(argv=None):
     Returns
     -------
     code : int
-        0 on success, 2 on a usage error or bad input (reported in one line).
+        0 on success, 2 on a usage error or bad input (reported in one line),
+        130 when interrupted (Ctrl-C).
 
     Examples
     --------
@@ -304,6 +305,9 @@ def main(argv=None):
             print(f"skl1net {args.command}: error: {exc}", file=sys.stderr)
         except ValueError as exc:  # the estimator's checks of the data
             print(f"skl1net {args.command}: error: {one_line(exc)[:500]}", file=sys.stderr)
+        except KeyboardInterrupt:  # (every file is written whole or not at all)
+            print(f"skl1net {args.command}: interrupted", file=sys.stderr)
+            return 130
         except MemoryError:
             print(
                 f"skl1net {args.command}: error: out of memory; use a smaller input",
