@@ -1,6 +1,5 @@
 """Input files of the command line: wide, piped, compressed, oddly encoded or quoted."""
 
-import gzip
 import os
 import subprocess
 import sys
@@ -88,11 +87,17 @@ def test_stdin_and_process_substitution(tmp_path, data, capsys):
     assert len(pd.read_csv(tmp_path / "p.csv")) == 300
 
 
-@pytest.mark.parametrize("sep, decimal", [(";", "."), (";", ","), ("\t", ".")])
-def test_gzip_files_are_sniffed_after_decompression(tmp_path, data, table, capsys, sep, decimal):
-    compressed = tmp_path / "cancer.csv.gz"
-    with gzip.open(compressed, "wt") as file:
-        table.to_csv(file, index=False, sep=sep, decimal=decimal)
+@pytest.mark.parametrize(
+    "compression, sep, decimal",
+    [("gzip", ";", "."), ("gzip", ";", ","), ("gzip", "\t", "."), ("bz2", ";", "."),
+     ("xz", "\t", "."), ("zip", ";", ",")],
+)
+def test_compressed_files_are_sniffed_after_decompression(tmp_path, data, table, capsys,
+                                                          compression, sep, decimal):
+    compressed = tmp_path / "cancer.data"  # (a name that says nothing)
+    table.to_csv(compressed, index=False, sep=sep, decimal=decimal,
+                 compression={"method": compression, "archive_name": "c.csv"}
+                 if compression == "zip" else compression)
     assert_trains_like_csv(capsys, data, compressed, tmp_path / "m.skops")
     code, _, err = run(capsys, "predict", tmp_path / "m.skops", compressed, "--out", "p.csv")
     assert code == 0, err

@@ -24,7 +24,8 @@ from ._io import UserError, one_line, require
 
 SEPARATORS = (",", ";", "\t")
 _COMPRESSION = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip"}
-_OPENERS = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
+_OPENERS = {"gzip": lambda file: gzip.GzipFile(fileobj=file), "bz2": bz2.BZ2File,
+            "xz": lzma.LZMAFile}
 #: A CSV read on a terminal shows a progress bar when it is larger than this (bytes).
 PROGRESS_BYTES = 32 * 2**20
 #: Bytes of memory a CSV cell and a column take while pandas parses them (measured
@@ -78,7 +79,7 @@ class Source:
                 archive = stack.enter_context(zipfile.ZipFile(file))
                 file = stack.enter_context(archive.open(archive.namelist()[0]))
             elif self.compression:
-                file = stack.enter_context(_OPENERS[self.compression](fileobj=file))
+                file = stack.enter_context(_OPENERS[self.compression](file))
             yield file
 
 
