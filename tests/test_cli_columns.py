@@ -62,6 +62,15 @@ def test_text_columns_are_one_hot_encoded_inside_the_saved_model(tmp_path, mixed
     np.testing.assert_array_equal(written["prediction"], model.predict(rows))
 
 
+def test_a_text_column_of_distinct_values_is_pointed_out(tmp_path, mixed, capsys):
+    path = tmp_path / "mixed.csv"
+    mixed.to_csv(path, index=False)
+    code, _, err = run(capsys, "train", path, "--target", "target", "--id", "patient", *FAST)
+    assert code == 0, err
+    assert "warning: text column 'notes'" in err and "300 distinct values" in err
+    assert "'size'" not in err and "'patient'" not in err
+
+
 def test_missing_values_need_impute_which_is_saved_in_the_model(tmp_path, mixed, capsys):
     from sklearn.impute import SimpleImputer
 

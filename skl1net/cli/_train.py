@@ -193,6 +193,15 @@ def load_split(args):
         table, path, target=args.target, id_column=args.id, drop=args.drop,
         note=lambda message: note(args.command, message),
     )
+    for name in columns[1]:
+        n_values = table[name].nunique()
+        if n_values > max(50, len(table) // 2):
+            warn(
+                args.command,
+                f"text column {name!r} of {path} has {n_values} distinct values: one-hot "
+                f"encoded, it makes {n_values} features (--drop it, or --id, if it is "
+                "not a feature)",
+            )
     y = table[args.target]
     if y.isna().any():
         raise UserError(
