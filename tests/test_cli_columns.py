@@ -156,3 +156,25 @@ def test_chunked_predict_writes_what_one_chunk_would(tmp_path, data, capsys, mon
     assert "wrote 300 predictions" in out
     assert max(sizes) <= 7 and len(sizes) >= 43
     assert open("chunked.csv").read() == open("whole.csv").read()
+
+
+def test_a_chunk_of_a_text_column_holding_only_numbers_is_read_as_text(
+    tmp_path, mixed, capsys, monkeypatch
+):
+    from skl1net.cli import _predict
+
+    grade = np.where(mixed["target"] == 1, "1", "2").astype(object)
+    grade[::50] = "unknown"  # a text column, but some chunks hold only numbers
+    path = tmp_path / "grades.csv"
+    mixed.drop(columns=["patient", "notes", "size"]).assign(grade=grade).to_csv(path, index=False)
+    assert run(capsys, "train", path, "--target", "target", *FAST)[0] == 0
+    model = load("model.skops")
+    assert model[0].named_transformers_["categorical"][-1].categories_[0].tolist() == [
+        "1", "2", "unknown"
+    ]
+    monkeypatch.setattr(_predict, "CHUNK_CELLS", 10 * 32)
+    code, _, err = run(capsys, "predict", "model.skops", path, "--proba", "--out", "p.csv")
+    assert code == 0, err
+    table = pd.read_csv(path, dtype={"grade": str})
+    np.testing.assert_allclose(pd.read_csv("p.csv")[["proba_0", "proba_1"]],
+                               model.predict_proba(table), rtol=1e-6)

@@ -28,6 +28,21 @@ def _has_imputer(model):
     return any(isinstance(p, SimpleImputer) for p in [model, *params.values()])
 
 
+def _text_columns(model):
+    """The columns that the model one-hot encodes (see :mod:`skl1net.cli._train`)."""
+    from sklearn.compose import ColumnTransformer
+
+    params = model.get_params(deep=True) if hasattr(model, "get_params") else {}
+    return [
+        column
+        for step in params.values()
+        if isinstance(step, ColumnTransformer)
+        for name, _, columns in step.transformers
+        if name == "categorical"
+        for column in columns
+    ]
+
+
 def _feature_columns(model, table, args):
     """The names of the columns the model predicts from."""
     names = getattr(model, "feature_names_in_", None)
@@ -80,7 +95,10 @@ def run_predict(args):
         )
     impute = _has_imputer(model)
     n_rows, columns = 0, None
-    chunks = iter_table(args.data, args.command, encoding=args.encoding, chunk_cells=CHUNK_CELLS)
+    chunks = iter_table(
+        args.data, args.command, encoding=args.encoding, chunk_cells=CHUNK_CELLS,
+        text=_text_columns(model),
+    )
     with atomic_output(args.out, "w", encoding="utf-8", newline="") as file:
         for chunk in chunks:
             if columns is None:

@@ -267,10 +267,12 @@ def read_table(path, command, *, encoding="utf-8", progress=False):
     return table
 
 
-def iter_table(path, command, *, encoding="utf-8", chunk_cells=10**6):
+def iter_table(path, command, *, encoding="utf-8", chunk_cells=10**6, text=()):
     """The rows of a CSV or Parquet table, as DataFrames of about ``chunk_cells`` values.
 
     Memory does not grow with the file for CSV; a Parquet file is read whole.
+    The columns named in ``text`` are read as text in every chunk (a chunk of a
+    text column may hold only numbers).
     """
     pd = require("pandas", command)
     source = Source(path, encoding)
@@ -284,6 +286,7 @@ def iter_table(path, command, *, encoding="utf-8", chunk_cells=10**6):
             n_rows = len(table)
         else:
             options = csv_options(pd, source, chunk_cells)
+            options["dtype"] = dict.fromkeys(text, str)
             with source.open() as file:
                 for chunk in pd.read_csv(file, **options):
                     n_rows += len(chunk)
