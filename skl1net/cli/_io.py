@@ -68,11 +68,12 @@ def _same_file(a, b):
         return os.path.realpath(a) == os.path.realpath(b)
 
 
-def check_outputs(inputs, outputs, option="--out"):
+def check_outputs(inputs, outputs, origin=None):
     """Refuse, before any work, outputs that are inputs or cannot be written.
 
     An input that is not a regular file (a pipe, a terminal, ``/dev/stdin``) is
-    read once and cannot be overwritten, so it is not compared.
+    read once and cannot be overwritten, so it is not compared. ``origin`` says
+    where derived output names come from (e.g. ``'--out cancer'``).
 
     Examples
     --------
@@ -85,13 +86,15 @@ def check_outputs(inputs, outputs, option="--out"):
     ...         check_outputs([data], [os.path.join(folder, ".", "d.csv")])
     ...     except UserError as exc:
     ...         print(str(exc).replace(folder, "F"))
-    refusing to write F/./d.csv: it is the input F/d.csv (choose another --out)
+    refusing to write F/./d.csv: it is the input F/d.csv; choose another --out
     """
     for out in outputs:
         for data in inputs:
             if os.path.isfile(data) and _same_file(out, data):
+                source = f" (from {origin})" if origin else ""
                 raise UserError(
-                    f"refusing to write {out}: it is the input {data} (choose another {option})"
+                    f"refusing to write {out}{source}: it is the input {data}; choose "
+                    "another --out"
                 )
         if os.path.isdir(out):
             raise UserError(f"cannot write {out}: it is a folder; give a file name")

@@ -283,7 +283,7 @@ def run_path(args):
         raise UserError("the path scores each lmbda on held-out rows: --test-size must be > 0")
     lmbdas = args.lmbdas or np.geomspace(args.lmbda_max, args.lmbda_min, args.n_lmbdas)
     csv, png = args.out + ".csv", args.out + ".png"
-    check_outputs([args.data], [csv, png], option=f"--out (here {args.out})")
+    check_outputs([args.data], [csv, png], origin=f"--out {args.out}")
     split = load_split(args)
     rows = []
     for lmbda in sorted(lmbdas, reverse=True):
