@@ -106,12 +106,16 @@ class _Counted(io.RawIOBase):
         return n
 
 
-def first_record(text):
-    """The first logical record of a text stream: lines up to an even number of quotes."""
+def first_record(text, limit=2**28):
+    """The first logical record of a text stream: lines up to an even number of quotes.
+
+    An unbalanced quote would make the whole file one record: reading stops
+    after ``limit`` characters.
+    """
     record = ""
     for line in text:
         record += line
-        if record.count('"') % 2 == 0:
+        if record.count('"') % 2 == 0 or len(record) > limit:
             break
     return record
 
