@@ -20,24 +20,28 @@ from ._train import classifier, note, warn
 CHUNK_CELLS = 10**6
 
 
+def _parts(model):
+    """The model and every estimator inside it (pipeline steps, column transformers)."""
+    params = model.get_params(deep=True) if hasattr(model, "get_params") else {}
+    return [model, *params.values()]
+
+
 def _has_imputer(model):
     """Whether the model fills missing values itself (a SimpleImputer in it)."""
     from sklearn.impute import SimpleImputer
 
-    params = model.get_params(deep=True) if hasattr(model, "get_params") else {}
-    return any(isinstance(p, SimpleImputer) for p in [model, *params.values()])
+    return any(isinstance(part, SimpleImputer) for part in _parts(model))
 
 
 def _text_columns(model):
     """The columns that the model one-hot encodes (see :mod:`skl1net.cli._train`)."""
     from sklearn.compose import ColumnTransformer
 
-    params = model.get_params(deep=True) if hasattr(model, "get_params") else {}
     return [
         column
-        for step in params.values()
-        if isinstance(step, ColumnTransformer)
-        for name, _, columns in step.transformers
+        for part in _parts(model)
+        if isinstance(part, ColumnTransformer)
+        for name, _, columns in part.transformers
         if name == "categorical"
         for column in columns
     ]
