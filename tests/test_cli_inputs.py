@@ -59,14 +59,32 @@ def _serve_through_fifo(path, content):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
-def test_a_named_pipe_is_read_once_and_trains_like_the_file(tmp_path, data, capsys):
-    pipe = tmp_path / "pipe.csv"
-    thread = _serve_through_fifo(pipe, open(data, "rb").read())
-    code, out, err = run(capsys, "train", pipe, "--target", "target", *FAST, "--out", "p.skops")
-    thread.join(timeout=60)
-    assert code == 0, err
-    expected = run(capsys, "train", data, "--target", "target", *FAST, "--out", "d.skops")[1]
-    assert scores(out) == scores(expected)
+@pytest.mark.parametrize("head_bytes", [None, 1000, 10])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_named_pipe_is_read_once_like_the_file(tmp_path, data, capsys, monkeypatch,
+                                                 head_bytes, compressed):
+    import gzip
+
+    from skl1net.cli import _tables
+
+    if head_bytes:  # the pipe goes on after the part kept for sniffing
+        monkeypatch.setattr(_tables, "HEAD_BYTES", head_bytes)
+    content = open(data, "rb").read()
+    content = gzip.compress(content) if compressed else content
+    results = []
+    for command in (["train", "{}", "--target", "target", *FAST, "--out", "m.skops"],
+                    ["predict", "m.skops", "{}", "--out", "p.csv"]):
+        outputs = []
+        for source in (data, tmp_path / "pipe"):
+            if source != data:
+                thread = _serve_through_fifo(source, content)
+            code, out, err = run(capsys, *(str(source) if a == "{}" else a for a in command))
+            assert code == 0, err
+            outputs.append(scores(out) if command[0] == "train" else open("p.csv").read())
+            if source != data:
+                thread.join(timeout=60)
+                os.unlink(source)
+        assert outputs[0] == outputs[1]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="/dev/stdin and bash")

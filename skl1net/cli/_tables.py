@@ -1,7 +1,7 @@
 """Reading tables: CSV (``,``, ``;`` or tab separated, possibly compressed) or Parquet.
 
 An input may be a regular file, or a pipe, ``/dev/stdin`` or a process
-substitution (``<(cat f.csv)``), which is read once into memory. Compression
+substitution (``<(cat f.csv)``), which is read once (see :class:`Source`). Compression
 (gzip, bz2, xz, zip) is recognised by the file's first bytes, and the separator
 is sniffed after decompression from the first logical record of the file (a
 quoted header name may hold a separator or a newline). Before a CSV is parsed,
@@ -26,6 +26,8 @@ SEPARATORS = (",", ";", "\t")
 _COMPRESSION = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip"}
 _OPENERS = {"gzip": lambda file: gzip.GzipFile(fileobj=file), "bz2": bz2.BZ2File,
             "xz": lzma.LZMAFile}
+#: Bytes of a pipe kept in memory to sniff its format.
+HEAD_BYTES = 2**23
 #: A CSV read on a terminal shows a progress bar when it is larger than this (bytes).
 PROGRESS_BYTES = 32 * 2**20
 #: Bytes of memory a CSV cell and a column take while pandas parses them (measured
@@ -34,7 +36,13 @@ CELL_BYTES, COLUMN_BYTES = 24, 4096
 
 
 class Source:
-    """A table file, opened as many times as needed (a pipe is read once, into memory)."""
+    """A table file, opened as many times as needed.
+
+    A pipe cannot be read twice: its first ``HEAD_BYTES`` are kept in memory
+    for sniffing, and the one full read (``open(whole=True)``) goes on from
+    them to the rest of the pipe. A zip archive or Parquet file in a pipe, and
+    a header longer than the head, are read whole into memory first.
+    """
 
     def __init__(self, path, encoding="utf-8"):
         self.path, self.encoding = path, encoding
@@ -42,16 +50,17 @@ class Source:
             raise UserError(f"no such file: {path}")
         if os.path.isdir(path):
             raise UserError(f"{path} is a folder, not a table")
-        self.data = None
+        self.data = self.stream = None
         try:
             if not os.path.isfile(path):  # a pipe, /dev/stdin, <(...): read it once
-                with open(path, "rb") as file:
-                    self.data = file.read()
+                self.stream = open(path, "rb")
+                self.data = self.stream.read(HEAD_BYTES)
+                if len(self.data) < HEAD_BYTES:
+                    self.read_all()
             with self.open_raw() as file:
                 head = file.read(8)
         except OSError as exc:
             raise UserError(f"cannot read {path}: {one_line(exc)}") from None
-        self.size = len(self.data) if self.data is not None else os.path.getsize(path)
         self.compression = next(
             (name for magic, name in _COMPRESSION.items() if head.startswith(magic)), None
         )
@@ -59,20 +68,39 @@ class Source:
             ".parquet",
             ".pq",
         )
+        if self.parquet or self.compression == "zip":
+            self.read_all()  # (both need to seek)
         if self.compression == "zip" and _is_skops(self.open_raw):
             raise UserError(
                 f"{path} is a skops model file, not a table; usage: skl1net predict MODEL DATA"
             )
 
-    def open_raw(self):
-        """The file's bytes as they are on disk."""
-        return open(self.path, "rb") if self.data is None else io.BytesIO(self.data)
+    @property
+    def size(self):
+        """Bytes in the file (for a pipe not read to its end: those read so far)."""
+        return len(self.data) if self.data is not None else os.path.getsize(self.path)
+
+    def read_all(self):
+        """Read the rest of a pipe into memory."""
+        if self.stream is not None:
+            with self.stream:
+                self.data += self.stream.read()
+            self.stream = None
+
+    def open_raw(self, whole=False):
+        """The file's bytes as they are on disk (of a pipe: its head unless ``whole``)."""
+        if self.data is None:
+            return open(self.path, "rb")
+        if self.stream is None or not whole:
+            return io.BytesIO(self.data)
+        stream, self.stream = self.stream, None  # (a pipe is read to its end once)
+        return io.BufferedReader(_Chained(self.data, stream))
 
     @contextlib.contextmanager
-    def open(self, bar=None):
+    def open(self, bar=None, whole=False):
         """The decompressed bytes; ``bar`` (a tqdm bar) counts the bytes read from disk."""
         with contextlib.ExitStack() as stack:
-            file = stack.enter_context(self.open_raw())
+            file = stack.enter_context(self.open_raw(whole))
             if bar is not None and self.compression != "zip":  # (zip needs to seek)
                 file = stack.enter_context(io.BufferedReader(_Counted(file, bar)))
             if self.compression == "zip":
@@ -81,6 +109,27 @@ class Source:
             elif self.compression:
                 file = stack.enter_context(_OPENERS[self.compression](file))
             yield file
+
+
+class _Chained(io.RawIOBase):
+    """The bytes ``head`` then those of the binary file ``rest`` (closed with this)."""
+
+    def __init__(self, head, rest):
+        self.head, self.rest = memoryview(head), rest
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        return self.rest.readinto(buffer)
+
+    def close(self):
+        self.rest.close()
+        super().close()
 
 
 def _is_skops(open_raw):
@@ -147,7 +196,12 @@ def sniff(source):
             record = first_record(text)
             rest = text.read(4096)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
-        raise UserError(f"cannot read {source.path}: {one_line(exc)}") from None
+        if source.stream is None:
+            raise UserError(f"cannot read {source.path}: {one_line(exc)}") from None
+        rest = ""  # (a compressed head ends mid-stream)
+    if source.stream is not None and not rest:  # the header fills a pipe's head
+        source.read_all()
+        return sniff(source)
     if "\0" in record[:4096]:
         raise UserError(f"cannot read {source.path}: it holds binary data, not CSV text")
     if record.strip() and not rest.strip():
@@ -260,7 +314,8 @@ def read_table(path, command, *, encoding="utf-8", progress=False):
                 table = pd.read_parquet(file)
         else:
             options = csv_options(pd, source)
-            with _progress_bar(source, command, progress) as bar, source.open(bar) as file:
+            bar = _progress_bar(source, command, progress)
+            with bar as bar, source.open(bar, whole=True) as file:
                 table = pd.read_csv(file, **options)
     except ImportError as exc:
         raise UserError(f"cannot read Parquet file {path}: {one_line(exc)}") from None
@@ -291,7 +346,7 @@ def iter_table(path, command, *, encoding="utf-8", chunk_cells=10**6, text=()):
         else:
             options = csv_options(pd, source, chunk_cells)
             options["dtype"] = dict.fromkeys(text, str)
-            with source.open() as file:
+            with source.open(whole=True) as file:
                 for chunk in pd.read_csv(file, **options):
                     n_rows += len(chunk)
                     yield chunk
