@@ -197,3 +197,20 @@ def test_predict_reads_in_chunks_what_train_cannot_read_at_once(data, capsys, mo
     code, out, err = run(capsys, "predict", "model.skops", data, "--out", "p.csv")
     assert code == 0, err
     assert "wrote 300 predictions" in out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ulimit -v and /proc")
+def test_an_address_space_limit_counts_as_the_memory_available(tmp_path):
+    import skl1net
+
+    n = 1_000_000  # about 4 GiB to parse, whatever the number of rows
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(n)) + "\n" + ",".join(["0"] * n) + "\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(skl1net.__file__)))
+    env = {**os.environ, "PYTHONPATH": root, "OPENBLAS_NUM_THREADS": "1"}
+    script = f"ulimit -v 3000000; {sys.executable} -m skl1net train {wide} --target c0 --quiet"
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, check=False, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "wide.csv is too large to read: 1,000,000 columns" in result.stderr
+    assert "Traceback" not in result.stderr

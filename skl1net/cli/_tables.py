@@ -211,26 +211,37 @@ def sniff(source):
     return sep, counts[sep], len(record.encode(source.encoding, errors="replace"))
 
 
+def _read_number(path, field=0):
+    with open(path) as file:
+        return int(file.read().split()[field])
+
+
 def available_memory():
-    """Bytes of memory this process can still use (the smaller of RAM available and its limit)."""
-    available = None
-    with contextlib.suppress(OSError, ValueError):
+    """Bytes of memory this process can still use.
+
+    The smallest of the memory the system has available, what its cgroup (a
+    container's limit) leaves, and what its address-space limit (``ulimit -v``)
+    leaves; infinite when none can be read.
+    """
+    bounds = []
+    with contextlib.suppress(OSError, ValueError, IndexError):
         with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    available = int(line.split()[1]) * 1024
-    if available is None:
-        try:
-            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (ValueError, OSError, AttributeError):
-            return float("inf")
-    with contextlib.suppress(ImportError, ValueError, OSError):
+            bounds += [int(line.split()[1]) * 1024 for line in meminfo
+                       if line.startswith("MemAvailable:")]
+    if not bounds:
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            bounds.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    with contextlib.suppress(OSError, ValueError, IndexError):  # ('max': no limit)
+        cgroup = "/sys/fs/cgroup/memory"
+        bounds.append(_read_number(cgroup + ".max") - _read_number(cgroup + ".current"))
+    with contextlib.suppress(ImportError, ValueError, OSError, IndexError):
         import resource
 
         limit = resource.getrlimit(resource.RLIMIT_AS)[0]
         if limit != resource.RLIM_INFINITY:
-            available = min(available, limit)
-    return available
+            used = _read_number("/proc/self/statm") * os.sysconf("SC_PAGE_SIZE")
+            bounds.append(limit - used)
+    return min(bounds, default=float("inf"))
 
 
 def check_fits_in_memory(source, n_columns, header_bytes, max_rows=None):
