@@ -1,6 +1,5 @@
 """What the command-line tests share: data, running ``main`` and checking its errors."""
 
-import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer
 

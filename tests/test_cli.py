@@ -11,7 +11,7 @@ sio = pytest.importorskip("skops.io")
 pytest.importorskip("matplotlib")
 pytest.importorskip("tqdm")
 
-from cli_helpers import (  # noqa: E402
+from cli_helpers import (  # noqa: E402,F401 (fixtures)
     FAST,
     assert_one_line_error,
     assert_trains_like_csv,
@@ -24,7 +24,6 @@ from cli_helpers import (  # noqa: E402
 from skl1net.cli._main import main  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-__all__ = ["data", "in_tmp_path", "table"]  # fixtures
 
 
 def test_train_prints_report_and_saves_a_model_predict_reads_it(tmp_path, data, table, capsys):
