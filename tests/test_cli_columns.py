@@ -178,3 +178,18 @@ def test_a_chunk_of_a_text_column_holding_only_numbers_is_read_as_text(
     table = pd.read_csv(path, dtype={"grade": str})
     np.testing.assert_allclose(pd.read_csv("p.csv")[["proba_0", "proba_1"]],
                                model.predict_proba(table), rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_text_column_whose_first_rows_look_numeric_is_text(tmp_path, capsys):
+    n = 270_000  # more rows than pandas reads at a time by default
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=n).round(3),
+                          "grade": np.where(np.arange(n) < n - 500, "1", "x"),
+                          "t": rng.integers(0, 2, n)})
+    frame.to_csv(tmp_path / "grades.csv", index=False)
+    code, _, err = run(capsys, "train", tmp_path / "grades.csv", "--target", "t", "--hidden",
+                       "2", "--epochs", "1", "--quiet")
+    assert code == 0, err
+    encoder = load("model.skops")[0].named_transformers_["categorical"][-1]
+    assert encoder.categories_[0].tolist() == ["1", "x"]

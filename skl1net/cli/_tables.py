@@ -327,7 +327,8 @@ def read_table(path, command, *, encoding="utf-8", progress=False):
             options = csv_options(pd, source)
             bar = _progress_bar(source, command, progress)
             with bar as bar, source.open(bar, whole=True) as file:
-                table = pd.read_csv(file, **options)
+                # (low_memory=False: a column's type is inferred from all its rows)
+                table = pd.read_csv(file, low_memory=False, **options)
     except ImportError as exc:
         raise UserError(f"cannot read Parquet file {path}: {one_line(exc)}") from None
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
