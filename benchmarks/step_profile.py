@@ -72,11 +72,11 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
         A = Xb if i == 0 else H
         D = D1 if i == 0 else P
         grad = ProductGradient(A, D, 1.0 / batch)
-        return lambda: opt._step_weights(i, coefs[i], grad.add_to_weights)
+        return lambda: opt._step(0, i, coefs[i], grad.add_to_weights)
 
     def bias_step(i):
         grad = ProductGradient(None, D1 if i == 0 else P, 1.0 / batch)
-        return lambda: opt._step_bias(i, intercepts[i], grad.add_to_bias)
+        return lambda: opt._step(1, i, intercepts[i], grad.add_to_bias)
 
     opt_penalty_free = SGD(None, Constant(eta)).init(coefs, intercepts)
 
@@ -84,7 +84,7 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
         A = Xb if i == 0 else H
         D = D1 if i == 0 else P
         grad = ProductGradient(A, D, 1.0 / batch)
-        return lambda: opt_penalty_free._step_weights(i, coefs[i], grad.add_to_weights)
+        return lambda: opt_penalty_free._step(0, i, coefs[i], grad.add_to_weights)
 
     out = ws._loss_work[:batch]
     order = np.random.default_rng(1).permutation(len(X))

@@ -84,7 +84,8 @@ class Optimizer:
         gradient into any array: ``grad.add_to_weights(C, alpha, beta)`` does
         ``C <- beta * C + alpha * G``, ``grad.add_to_bias`` likewise.
         """
-        raise NotImplementedError
+        self._step(0, i, W, grad.add_to_weights)
+        self._step(1, i, b, grad.add_to_bias)
 
     def step(self, coefs, intercepts, coef_grads, intercept_grads):
         """Take one step in place with the gradients held in arrays (left unchanged).
@@ -92,14 +93,17 @@ class Optimizer:
         Either list of biases may be empty (only the weights then step).
         """
         for i, W in enumerate(coefs):
-            self._step_weights(i, W, ArrayGradient(coef_grads[i], None).add_to_weights)
+            self._step(0, i, W, ArrayGradient(coef_grads[i], None).add_to_weights)
         for i, b in enumerate(intercepts):
-            self._step_bias(i, b, ArrayGradient(None, intercept_grads[i]).add_to_bias)
+            self._step(1, i, b, ArrayGradient(None, intercept_grads[i]).add_to_bias)
 
-    def _step_weights(self, i, W, add_gradient):
-        raise NotImplementedError
+    def _step(self, kind, i, P, add_gradient):
+        """Step parameter ``P`` of layer ``i`` in place (``kind`` 0: weights, 1: biases).
 
-    def _step_bias(self, i, b, add_gradient):
+        ``add_gradient(C, alpha, beta)`` does ``C <- beta * C + alpha * g``
+        for the loss gradient ``g`` of ``P``; the penalty and the constraint
+        apply when ``mask[kind]``.
+        """
         raise NotImplementedError
 
     # -- the schedule, for the training loop --------------------------------------------

@@ -173,52 +173,37 @@ class SGD(Optimizer):
         self._configure()
 
     # -- the step ------------------------------------------------------------------
-    def step_layer(self, i, W, b, grad):
-        self._step_weights(i, W, grad.add_to_weights)
-        self._step_bias(i, b, grad.add_to_bias)
-
-    def _step_weights(self, i, W, add_gradient):
-        work = self._work
-        if work is None:
-            raise RuntimeError("SGD has no state: call init(coefs, intercepts) first.")
-        velocities = self.coef_velocities
-        self._update(W, add_gradient, velocities[i] if self.momentum else None,
-                     work[0][i], i, 0)
-
-    def _step_bias(self, i, b, add_gradient):
-        work = self._work
-        if work is None:
-            raise RuntimeError("SGD has no state: call init(coefs, intercepts) first.")
-        velocities = self.intercept_velocities
-        self._update(b, add_gradient, velocities[i] if self.momentum else None,
-                     work[1][i], i, 1)
-
-    def _update(self, P, add_gradient, V, work, layer, kind):
-        """One step of the parameter ``P`` of ``layer``: ``kind`` 0 for weights, 1 for biases.
+    def _step(self, kind, i, P, add_gradient):
+        """One step of parameter ``P`` of layer ``i``: ``kind`` 0 for its weights, 1 for its biases.
 
         ``add_gradient(C, alpha, beta)`` does ``C <- beta * C + alpha * g``
         for the loss gradient ``g``.
         """
+        work = self._work
+        if work is None:
+            raise RuntimeError("SGD has no state: call init(coefs, intercepts) first.")
+        work = work[kind][i]
         eta = self.schedule.rate
         penalty = self.penalty
         before, after = self._stages[kind]
-        if V is None:  # P <- prox(P - eta * (g + lmbda * dR(P)))
+        if not self.momentum:  # P <- prox(P - eta * (g + lmbda * dR(P)))
             if before is not None:
-                before(penalty, P, None, work, layer, eta, 0.0)
+                before(penalty, P, None, work, i, eta, 0.0)
             add_gradient(P, -eta, 1.0)
             if after is not None:
-                after(penalty, P, None, 0.0, work, layer, eta)
+                after(penalty, P, None, 0.0, work, i, eta)
         else:
             mu = self.momentum
+            V = (self.coef_velocities, self.intercept_velocities)[kind][i]
             if self.nesterov:  # V <- mu * V + t, P <- P + t - V (the look-ahead)
-                before(penalty, P, V, work, layer, eta, mu)
+                before(penalty, P, V, work, i, eta, mu)
                 alpha = 1.0 + mu
             else:
                 V *= mu  # (not the GEMM's beta: OpenBLAS scales C in a slower pass)
                 if before is not None:
-                    before(penalty, P, V, work, layer, eta, mu)
+                    before(penalty, P, V, work, i, eta, mu)
                 alpha = 1.0
             add_gradient(V, -eta, 1.0)
-            after(penalty, P, V, alpha, work, layer, eta / (1.0 - mu))
+            after(penalty, P, V, alpha, work, i, eta / (1.0 - mu))
         if self.constraint is not None and self.mask[kind]:
-            self.constraint.project(P, layer)
+            self.constraint.project(P, i)
