@@ -291,8 +291,7 @@ def test_column_sums_small_by_blas_and_large_by_numpy(shape):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_a_fit_uses_scipys_blas_only(dtype, monkeypatch):
     # numpy ships an OpenBLAS of its own: a call into it between the fit's
-    # GEMMs wakes threads that then spin against scipy's (a float64 fit with
-    # two threads ran 1.5 times slower because of one np.vdot per epoch).
+    # GEMMs wakes threads that then spin against scipy's.
     def fail(*args, **kwargs):
         raise AssertionError("numpy's BLAS was called during a fit")
 
