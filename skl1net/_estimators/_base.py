@@ -34,7 +34,7 @@ from .._network._compact import abs_row_sums, compact_model, count_nonzero, dead
 from .._training._debias import refit_support
 from ..exceptions import ConstantOutputWarning, InconsistentVersionWarning, InputScaleWarning
 from .._network._mlp import Workspace, forward, init_params, weight_layout
-from ..penalties import PENALTIES, Penalty, make_penalty, total_value
+from ..penalties import PENALTIES, Penalty, make_penalty
 from .._optim._schedules import make_schedule
 from .._optim._sgd import SGD
 from ._validation import naming
@@ -546,11 +546,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         if total_weight <= 0:
             raise ValueError("sample_weight is zero for every training sample.")
         last_good = [p.copy(order="K") for p in self.coefs_ + self.intercepts_]
-        penalty = self._optimizer.penalty
         optimizer = self._optimizer
 
         start_objective = None  # objective on the first batch, before any step
-        start_penalty = total_value(penalty, self.coefs_)
+        start_penalty = optimizer.penalty_value(self.coefs_)
         try:
             for epoch in range(1 if incremental else self.max_iter):
                 order = train_idx
@@ -574,7 +573,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     np.copyto(saved, p)
                 self.n_iter_ += 1
                 self.t_ += n_train
-                objective = accumulated / total_weight + total_value(penalty, self.coefs_)
+                objective = accumulated / total_weight + optimizer.penalty_value(self.coefs_)
                 if not objective <= _DIVERGENCE_FACTOR * (1 + start_objective):
                     self._diverged(objective, start_objective)
                 self.loss_curve_.append(objective)
