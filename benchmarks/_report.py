@@ -49,7 +49,7 @@ def blas_description():
     libs = [
         f"{info['internal_api']} {info.get('version')} "
         f"({info.get('architecture')} kernels, {info['num_threads']} threads, "
-        f"{Path(info['filepath']).parent.parent.name})"
+        f"{Path(info['filepath']).parent.name})"
         for info in threadpool_info()
         if info["user_api"] == "blas"
     ]
@@ -93,6 +93,16 @@ def revision():
     return rev + (" with uncommitted changes" if dirty else "")
 
 
+def kernels():
+    """Which element-wise kernels skl1net runs: a compiled build or the numpy fallback."""
+    try:
+        from skl1net import _kernels
+    except ImportError:  # the module moved: the header says so rather than failing
+        return "unknown"
+    compiled = getattr(_kernels, "compiled", None)
+    return compiled.__name__.rsplit(".", 1)[-1] if compiled is not None else "numpy"
+
+
 def header(command):
     """The header lines of a result file, each starting with ``# ``."""
     load = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
@@ -101,7 +111,7 @@ def header(command):
         f"revision: {revision()}",
         f"CPU:      {cpu_model()}, {os.cpu_count()} logical CPUs",
         f"BLAS:     {blas_description()}",
-        f"versions: {versions()}",
+        f"versions: {versions()}; skl1net kernels: {kernels()}",
         f"load average at the end of the run (1, 5, 15 min): {load}",
     ]
     return "".join(f"# {line}\n" for line in lines)
@@ -170,6 +180,7 @@ def run(main, script, argv=None):
         result = main(argv)
     finally:
         sys.stdout, SAVING = tee.stream, False
-    write_text(result_path(script), header(command) + "\n" + tee.copy.getvalue())
-    print(f"wrote {result_path(script).relative_to(ROOT)}")
+    path = result_path(script)
+    write_text(path, header(command) + "\n" + tee.copy.getvalue())
+    print(f"wrote {path}")
     return result

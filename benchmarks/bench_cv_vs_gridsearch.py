@@ -81,13 +81,22 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.environ["PYTHONWARNINGS"] = "ignore"  # the joblib workers' ConvergenceWarnings
     warnings.simplefilter("ignore")
+    summaries = []
     for i, name in enumerate(args.data):
         print("\n" * (i > 0), end="")
-        compare(name, args)
+        summaries.append(compare(name, args))
+    print("\nSummary (ratio: GridSearchCV's time over L1MLPClassifierCV's; wall: median over "
+          "the repeats,\nn_jobs as above; CPU: each alone, n_jobs=1, one BLAS thread)\n")
+    print(f"{'data':<9} {'search':<18} {'chosen lmbda':>12} {'test acc':>8} {'wall':>5} {'CPU':>5}")
+    for s in summaries:
+        for k, search in enumerate(("L1MLPClassifierCV", "GridSearchCV")):
+            ratios = (f"{s['wall']:>5.2f} {s['cpu']:>5}" if k == 0 else "")
+            print(f"{s['data'] if k == 0 else '':<9} {search:<18} {s['lmbda'][k]:>12.3e} "
+                  f"{s['test'][k]:>8.4f} {ratios}".rstrip())
 
 
 def compare(name, args):
-    """Run both searches on data set ``name`` and print the comparison."""
+    """Run both searches on data set ``name``, print the comparison and return its summary."""
     load, hidden, max_iter = DATA[name]
     X_train, X_test, y_train, y_test = load()
     base = L1MLPClassifier(hidden_layer_sizes=hidden, max_iter=max_iter, random_state=0)
@@ -121,6 +130,7 @@ def compare(name, args):
             f"ratio {t_grid[-1] / t_ours[-1]:.2f} ({before} before, {load_avg()} after)"
         )
 
+    cpu_ratio = "-"
     if args.cpu_time:
         # CPU seconds of one process (n_jobs=1, one BLAS thread): unlike wall
         # time, hardly changed by other processes loading the machine.
@@ -137,6 +147,7 @@ def compare(name, args):
             f"CPU time, n_jobs=1: L1MLPClassifierCV {cpu[0]:.1f} s, GridSearchCV {cpu[1]:.1f} s, "
             f"ratio {cpu[1] / cpu[0]:.2f} ({load_avg()} after)"
         )
+        cpu_ratio = f"{cpu[1] / cpu[0]:.2f}"
 
     grid_mean = search.cv_results_["mean_test_score"]
     print(f"{'lmbda':>10} {'path CV acc':>12} {'grid CV acc':>12}")
@@ -165,6 +176,11 @@ def compare(name, args):
         f"time ratio GridSearchCV / L1MLPClassifierCV: {', '.join(f'{r:.2f}' for r in ratios)} "
         f"(median {np.median(ratios):.2f})"
     )
+    return {
+        "data": name, "wall": float(np.median(ratios)), "cpu": cpu_ratio,
+        "lmbda": (ours.lmbda_, search.best_params_["lmbda"]),
+        "test": (ours.score(X_test, y_test), search.score(X_test, y_test)),
+    }
 
 
 if __name__ == "__main__":
