@@ -128,8 +128,8 @@ PRIVATE_REFERENCES = [
     (r":class:`~?skl1net\._penalties\.GroupL1Prox`", ":ref:`the group penalty <group-penalty>`"),
     (r":mod:`~?skl1net\._debias`", ":ref:`debiasing <debias>`"),
     (r":func:`~?skl1net\._compact\.compact_model`", ":ref:`compact() <compact>`"),
-    (r":func:`~?skl1net\._path\.lmbda_grid`", ":ref:`the automatic grid <lmbda-grid>`"),
-    (r"\(see module doc\)", "(see :ref:`the automatic grid <lmbda-grid>`)"),
+    (r":func:`~?skl1net\._path\.lmbda_grid`", ":ref:`lmbda-grid`"),
+    (r"\(see module doc\)", "(see :ref:`lmbda-grid`)"),
     (r"\(see the module docstring[^)]*\)", "(see :ref:`lmbda-path`)"),
 ]
 LOGGER = sphinx_logging.getLogger(__name__)
@@ -165,19 +165,19 @@ html_title = f"skl1net {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": False,
-    # the guides, troubleshooting, examples, benchmarks and API in the top bar;
+    # the guides, troubleshooting, examples and the API in the top bar;
     # the remaining pages under "More"
-    "header_links_before_dropdown": 7,
+    "header_links_before_dropdown": 6,
     "navbar_persistent": ["search-button"],
 }
-# No left sidebar on the pages without a sub-toctree, i.e. every top-level
-# page but the API reference (it would be an empty "Section Navigation" column
-# that narrows the text); the API reference and the gallery keep the list of
-# their pages.
+# No left sidebar on pages without a sub-toctree (it would be an empty, or
+# a siblings-only, "Section Navigation" column that narrows the text, code and
+# equations); the two pages with sub-pages, the API reference and the gallery,
+# keep the list of their pages. (A pattern without a wildcard wins over "**".)
 html_sidebars = {
-    os.path.splitext(name)[0]: []
-    for name in os.listdir(HERE)
-    if name.endswith(".rst") and name not in ("api.rst", API_LIST)
+    "**": [],
+    "api": ["sidebar-nav-bs"],
+    "auto_examples/index": ["sidebar-nav-bs"],
 }
 html_show_sourcelink = False
 html_static_path = ["_static"]
