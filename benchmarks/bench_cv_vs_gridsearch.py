@@ -162,13 +162,13 @@ def compare(name, args):
     )
     epochs = ours.best_estimator_.n_iter_, search.best_estimator_.n_iter_
     print(f"{'':<20} {'chosen lmbda':>13} {'test acc':>9} {'zeros':>6} {'epochs':>7}")
-    for name, est, lmbda, n_iter in (
+    for label, est, lmbda, n_iter in (
         ("L1MLPClassifierCV", ours, ours.lmbda_, epochs[0]),
         ("GridSearchCV", search, search.best_params_["lmbda"], epochs[1]),
     ):
         zeros = est.best_estimator_.zero_fraction_
         print(
-            f"{name:<20} {lmbda:>13.3e} {est.score(X_test, y_test):>9.4f} "
+            f"{label:<20} {lmbda:>13.3e} {est.score(X_test, y_test):>9.4f} "
             f"{zeros:>6.3f} {n_iter:>7}"
         )
     ratios = np.array(t_grid) / np.array(t_ours)

@@ -168,3 +168,13 @@ def test_every_benchmark_script_is_run_by_run_all():
     assert set(run_all.BENCHMARKS) == scripts
     for path in BENCHMARKS.glob("*.py"):
         assert "/work/" not in path.read_text(), path  # no absolute paths
+
+
+def test_cv_vs_gridsearch_summary_names_each_data_set(monkeypatch, capsys):
+    bench = load("bench_cv_vs_gridsearch")
+    monkeypatch.setitem(bench.DATA, "cancer", (bench.cancer, (8,), 3))
+    bench.main(["--data", "cancer", "--n-jobs", "1", "--folds", "2", "--n-lmbdas", "2"])
+    summary = capsys.readouterr().out.split("Summary")[1].splitlines()
+    rows = [line for line in summary if "L1MLPClassifierCV" in line or "GridSearchCV" in line]
+    assert rows[-2].startswith("cancer    L1MLPClassifierCV")
+    assert rows[-1].split()[0] == "GridSearchCV"
