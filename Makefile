@@ -35,8 +35,8 @@ docs: $(DOCS_STAMP)
 # PyTorch columns are optional: `$(BIN)/python -m pip install torch==2.13.0`.
 # The benchmark measures OpenBLAS as it tunes itself for this CPU, so this one
 # command unsets the two variables that override its kernel choice.
-# `make bench-results` regenerates every file of benchmarks/results/ (about an
-# hour on 2 cores; BENCH_ARGS="--only bench_compact_predict" for some of them).
+# `make bench-results` regenerates every file of benchmarks/results/ (about 40
+# minutes on 2 cores; BENCH_ARGS="--only bench_compact_predict" for some of them).
 BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS  ?=
 

@@ -5,8 +5,8 @@ after the other, so that each writes ``results/<script name>.txt`` (and its
 figure, if it draws one). The two variables that override OpenBLAS's own
 choice of kernels and cache sizes are unset for the runs.
 
-On a 2-core machine the whole set takes about an hour, most of it
-``bench_sparsity_tradeoff`` (about 40 minutes) and ``bench_train_speed``
+On an idle 2-core machine the whole set takes about 40 minutes, most of it
+``bench_sparsity_tradeoff`` (about 25 minutes) and ``bench_train_speed``
 (about 10 minutes). Run a few with ``--only``, or leave some out with
 ``--skip``::
 

@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.metadata
+import inspect
 import os
 import re
 import shutil
@@ -38,11 +39,20 @@ PUBLIC_MODULES = {
 
 
 def _public_names(module_name):
+    """``module.__all__``; without one, its public classes and functions from skl1net."""
     try:
         module = importlib.import_module(module_name)
     except ImportError:
         return None
-    return [name for name in getattr(module, "__all__", []) if not name.startswith("_")]
+    if hasattr(module, "__all__"):
+        names = module.__all__
+    else:
+        names = [
+            name for name, value in vars(module).items()
+            if (inspect.isclass(value) or inspect.isfunction(value))
+            and getattr(value, "__module__", "").startswith("skl1net")
+        ]
+    return [name for name in names if not name.startswith("_")]
 
 
 def _write_api_list():
