@@ -43,8 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _report  # noqa: E402
 from _datasets import digits, digits28  # noqa: E402
 
-from skl1net import L1MLPClassifier, L1MLPClassifierCV  # noqa: E402
-from skl1net._path import lmbda_grid, warm_budget  # noqa: E402
+from skl1net import L1MLPClassifier, L1MLPClassifierCV, lmbda_max  # noqa: E402
 
 
 def cancer(random_state=0):
@@ -100,12 +99,16 @@ def compare(name, args):
     load, hidden, max_iter = DATA[name]
     X_train, X_test, y_train, y_test = load()
     base = L1MLPClassifier(hidden_layer_sizes=hidden, max_iter=max_iter, random_state=0)
-    grid = lmbda_grid(X_train, y_train, base, n_lmbdas=args.n_lmbdas, ratio=args.ratio)
+    # the automatic grid of lmbda_path: log-spaced from lmbda_max down by ``ratio``
+    top = lmbda_max(X_train, y_train, base)
+    grid = np.geomspace(top, top * args.ratio, args.n_lmbdas)
+    # warm_max_iter='auto': the epochs of each warm-started point of a path
+    warm_max_iter = min(max_iter, max(10, max_iter // 10))
     cv = StratifiedKFold(args.folds, shuffle=True, random_state=0)
     shape = "-".join(map(str, [X_train.shape[1], *hidden, len(np.unique(y_train))]))
     print(
         f"{name} ({X_train.shape[0]} training samples), {shape}, max_iter={max_iter}, "
-        f"warm_max_iter={warm_budget(base)}, {args.folds} folds, n_jobs={args.n_jobs}"
+        f"warm_max_iter={warm_max_iter}, {args.folds} folds, n_jobs={args.n_jobs}"
     )
     print(f"grid {np.round(grid, 6).tolist()}")
 
