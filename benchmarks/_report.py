@@ -77,7 +77,11 @@ def versions():
 
 
 def revision():
-    """``git rev-parse --short HEAD``, marked when the tree has uncommitted changes."""
+    """``git rev-parse --short HEAD``, marked when the code has uncommitted changes.
+
+    The code is the package and the benchmark scripts; result files do not
+    count (``run_all.py`` writes them one after the other).
+    """
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -85,7 +89,7 @@ def revision():
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no", "--", "skl1net",
-             "benchmarks"],
+             "benchmarks", ":(exclude)benchmarks/results"],
             cwd=ROOT, capture_output=True, text=True, check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
