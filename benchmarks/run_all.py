@@ -35,6 +35,7 @@ BENCHMARKS = {
     "bench_cv_vs_gridsearch": ["--data", "digits", "cancer", "digits28", "--repeats", "2",
                                "--cpu-time"],
     "bench_lmbda_max_by_dataset": [],
+    "bench_regressor_defaults": [],
     "bench_sparsity_tradeoff": ["--datasets", "digits", "digits28", "digits28d", "mnistlike",
                                 "mnist5k", "--seeds", "0", "1", "2", "--jobs", "2"],
 }

@@ -5,6 +5,7 @@ No assertion here is about time: the numbers depend on the machine.
 
 import importlib.util
 import math
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +179,17 @@ def test_cv_vs_gridsearch_summary_names_each_data_set(monkeypatch, capsys):
     rows = [line for line in summary if "L1MLPClassifierCV" in line or "GridSearchCV" in line]
     assert rows[-2].startswith("cancer    L1MLPClassifierCV")
     assert rows[-1].split()[0] == "GridSearchCV"
+
+
+def test_regressor_defaults_reports_each_data_set(monkeypatch, capsys):
+    bench = load("bench_regressor_defaults")
+    X, y = bench.datasets()["diabetes"]
+    monkeypatch.setattr(bench, "datasets", lambda: {"diabetes": (X, y)})
+    # a few epochs each: the smoke test checks the table, not the fits
+    monkeypatch.setattr(bench, "L1MLPRegressor", partial(bench.L1MLPRegressor, max_iter=3))
+    monkeypatch.setattr(bench, "MLPRegressor", partial(bench.MLPRegressor, max_iter=3))
+    bench.main([])
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].split()[:2] == ["data", "eta_"] and rows[1].startswith("diabetes")
+    eta, r2, zeros, epochs, r2_sklearn = rows[1].split()[1:]
+    assert float(eta) > 0 and 0 <= float(zeros) <= 1 and int(epochs) == 3
