@@ -1,4 +1,4 @@
-"""Offline data sets for the benchmarks: scikit-learn's digits, 28x28 versions of it, and MNIST-shaped data.
+"""Offline data sets for the benchmarks: scikit-learn's digits and breast cancer, 28x28 digits, MNIST-shaped data.
 
 ``digits28`` upsamples each 8x8 digit to 20x20 (bilinear) and pastes it at a
 random offset on a 28x28 canvas, several times per image with different
@@ -20,15 +20,26 @@ input).
 import numpy as np
 import scipy.sparse as sp
 from scipy.ndimage import gaussian_filter, zoom
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 
 def digits(random_state=0):
     """scikit-learn's 8x8 digits scaled to [0, 1]: (X_train, X_test, y_train, y_test)."""
     X, y = load_digits(return_X_y=True)
     return train_test_split(X / 16.0, y, test_size=0.25, stratify=y, random_state=random_state)
+
+
+def cancer(random_state=0):
+    """Breast cancer, standardized on the training part."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=random_state
+    )
+    scaler = StandardScaler().fit(X_tr)
+    return scaler.transform(X_tr), scaler.transform(X_te), y_tr, y_te
 
 
 def _shifted_copies(images, labels, copies, rng):

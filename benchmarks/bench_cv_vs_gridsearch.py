@@ -34,26 +34,14 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
-from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _report  # noqa: E402
-from _datasets import digits, digits28  # noqa: E402
+from _datasets import cancer, digits, digits28  # noqa: E402
 
 from skl1net import L1MLPClassifier, L1MLPClassifierCV, lmbda_max  # noqa: E402
-
-
-def cancer(random_state=0):
-    """Breast cancer, standardized on the training part."""
-    X, y = load_breast_cancer(return_X_y=True)
-    X_tr, X_te, y_tr, y_te = train_test_split(
-        X, y, test_size=0.25, stratify=y, random_state=random_state
-    )
-    scaler = StandardScaler().fit(X_tr)
-    return scaler.transform(X_tr), scaler.transform(X_te), y_tr, y_te
 
 
 DATA = {

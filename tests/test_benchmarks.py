@@ -193,3 +193,18 @@ def test_regressor_defaults_reports_each_data_set(monkeypatch, capsys):
     assert rows[0].split()[:2] == ["data", "eta_"] and rows[1].startswith("diabetes")
     eta, r2, zeros, epochs, r2_sklearn = rows[1].split()[1:]
     assert float(eta) > 0 and 0 <= float(zeros) <= 1 and int(epochs) == 3
+
+
+def test_feature_selection_compares_both_penalties(monkeypatch, capsys):
+    bench = load("bench_feature_selection")
+    monkeypatch.setitem(bench.DATA, "digits", (bench.digits, (3e-3,)))
+    monkeypatch.delitem(bench.DATA, "cancer")
+    monkeypatch.setattr(bench, "SEEDS", (0,))
+    monkeypatch.setattr(bench, "L1MLPClassifier", partial(bench.L1MLPClassifier, max_iter=3))
+    bench.main([])
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()
+            if line.startswith("digits")]
+    assert [row[2] for row in rows] == ["l1_prox", "group_l1_prox"]
+    for row in rows:
+        kept, n_features = row[4].split("/")
+        assert 0 <= float(kept) <= int(n_features) == 64
