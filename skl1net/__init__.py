@@ -2,10 +2,10 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._classifier import L1MLPClassifier
-from ._cv import L1MLPClassifierCV
-from ._path import lmbda_max, lmbda_path
-from ._regressor import L1MLPRegressor
+from ._estimators._classifier import L1MLPClassifier
+from ._estimators._cv import L1MLPClassifierCV
+from ._training._path import lmbda_max, lmbda_path
+from ._estimators._regressor import L1MLPRegressor
 
 __version__ = "0.1.0"
 

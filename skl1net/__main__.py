@@ -1,6 +1,6 @@
 """``python -m skl1net``: the command line."""
 
-from ._cli import main
+from .cli import main
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

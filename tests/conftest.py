@@ -2,15 +2,15 @@
 
 import pytest
 
-from skl1net import _kernels, _npkernels
-
+from skl1net._compute import _kernels
+from skl1net._compute import _npkernels
 #: The compiled builds that run here, by module name: '_ckernels' and, on
 #: processors with AVX2, '_ckernels_avx2'.
 COMPILED_VARIANTS = {m.__name__.rsplit(".", 1)[1]: m for m in _kernels.compiled_variants()}
 
 
 def use_kernels(monkeypatch, module):
-    """Make :mod:`skl1net._kernels` serve the kernels of ``module`` for one test."""
+    """Make :mod:`skl1net._compute._kernels` serve the kernels of ``module`` for one test."""
     for name in _kernels.NAMES:
         monkeypatch.setattr(_kernels, name, getattr(module, name))
     if module is not _npkernels:

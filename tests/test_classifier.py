@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skl1net import L1MLPClassifier
-from skl1net._network import LOSSES, forward
+from skl1net._network._mlp import LOSSES, forward
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

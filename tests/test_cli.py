@@ -13,7 +13,7 @@ pytest.importorskip("tqdm")
 
 from sklearn.datasets import load_breast_cancer  # noqa: E402
 
-from skl1net._cli import main  # noqa: E402
+from skl1net.cli._main import main  # noqa: E402
 
 FAST = ["--hidden", "8", "--epochs", "15", "--quiet"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -193,7 +193,7 @@ def test_demo_writes_the_weights_figure(tmp_path, capsys):
 
 
 def test_demo_needs_no_arguments():
-    from skl1net._cli import build_parser
+    from skl1net.cli._main import build_parser
 
     args = build_parser().parse_args(["demo"])
     assert (args.lmbda, args.epochs, args.out) == (3e-3, 200, "skl1net-demo.png")

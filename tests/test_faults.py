@@ -9,8 +9,8 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_digits
 
 from skl1net import L1MLPClassifier
-from skl1net import _sgd
-from skl1net._network import ACTIVATIONS, LOSSES, Workspace, init_params
+from skl1net._optim import _sgd
+from skl1net._network._mlp import ACTIVATIONS, LOSSES, Workspace, init_params
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skl1net._network import Workspace, init_params
+from skl1net._network._mlp import Workspace, init_params
 
 
 def _objective(ws, X, Y, coefs, intercepts, sw):

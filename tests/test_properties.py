@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_iris
 
 from skl1net import L1MLPClassifier
-from skl1net._penalties import soft_threshold
+from skl1net.penalties import soft_threshold
 
 # Modest example counts: the whole file runs in a few seconds.
 FEW = settings(

@@ -7,7 +7,7 @@ from sklearn.linear_model import Lasso, Ridge
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skl1net import L1MLPRegressor
-from skl1net._path import objective
+from skl1net._training._path import objective
 
 
 @parametrize_with_checks(

@@ -17,7 +17,7 @@ def naming(argument):
 
     Examples
     --------
-    >>> from skl1net._validation import naming
+    >>> from skl1net._estimators._validation import naming
     >>> try:
     ...     with naming("X"):
     ...         float("a")

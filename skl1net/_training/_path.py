@@ -55,16 +55,16 @@ from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import indexable
 
-from ._base import validation_split, warn_if_unscaled
-from ._blas import matmul as blas_matmul
-from ._network import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
-from ._penalties import make_penalty
-from .exceptions import ConstantOutputWarning, InputScaleWarning
+from .._estimators._base import validation_split, warn_if_unscaled
+from .._compute._blas import matmul as blas_matmul
+from .._network._mlp import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
+from ..penalties import make_penalty, total_value
+from ..exceptions import ConstantOutputWarning, InputScaleWarning
 
 
 def _default_estimator(y):
-    from ._classifier import L1MLPClassifier
-    from ._regressor import L1MLPRegressor
+    from .._estimators._classifier import L1MLPClassifier
+    from .._estimators._regressor import L1MLPRegressor
 
     kind = type_of_target(y)
     if kind in ("binary", "multiclass", "multilabel-indicator"):
@@ -116,7 +116,7 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     >>> import numpy as np
     >>> from sklearn.linear_model import Lasso
     >>> from skl1net import L1MLPRegressor
-    >>> from skl1net._path import lmbda_max
+    >>> from skl1net._training._path import lmbda_max
     >>> rng = np.random.RandomState(0)
     >>> X, y = rng.randn(50, 5), rng.randn(50)
     >>> top = lmbda_max(X, y, L1MLPRegressor(hidden_layer_sizes=()))
@@ -146,7 +146,7 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     else:
         share = sw / sw.sum()
         delta = share[:, None] * (np.average(Y, axis=0, weights=share) - Y)
-    # scipy's BLAS, as the fits that follow use (see skl1net._blas)
+    # scipy's BLAS, as the fits that follow use (see skl1net._compute._blas)
     for k in range(len(hidden), 0, -1):
         delta = blas_matmul(delta, coefs[k].T)
         deriv(np.broadcast_to(activations[k - 1], delta.shape), delta)
@@ -161,7 +161,7 @@ def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2, sample_weight=None
     --------
     >>> import numpy as np
     >>> from skl1net import L1MLPRegressor
-    >>> from skl1net._path import lmbda_grid
+    >>> from skl1net._training._path import lmbda_grid
     >>> rng = np.random.RandomState(0)
     >>> grid = lmbda_grid(rng.randn(50, 5), rng.randn(50), L1MLPRegressor(), n_lmbdas=3)
     >>> len(grid), bool(np.isclose(grid[-1] / grid[0], 1e-2))
@@ -225,7 +225,7 @@ def warm_budget(estimator, warm_max_iter="auto"):
     Examples
     --------
     >>> from skl1net import L1MLPClassifier
-    >>> from skl1net._path import warm_budget
+    >>> from skl1net._training._path import warm_budget
     >>> warm_budget(L1MLPClassifier(max_iter=200)), warm_budget(L1MLPClassifier(max_iter=5))
     (20, 5)
     """
@@ -254,7 +254,7 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from skl1net import L1MLPClassifier
-    >>> from skl1net._path import walk
+    >>> from skl1net._training._path import walk
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
     >>> steps = [(i, n_iter) for i, est, n_iter in walk(clf, X, y, [1e-2, 1e-3], warm_max_iter=5)]
@@ -279,7 +279,7 @@ def check_scale(X, estimator, stacklevel):
     """The fits' InputScaleWarning, once, for the caller of a path or a search.
 
     Only for ``eta='auto'``, as in the estimators' ``fit`` (see
-    :meth:`skl1net._base.BaseL1MLP._initial_eta`); ``stacklevel`` counts
+    :meth:`skl1net._estimators._base.BaseL1MLP._initial_eta`); ``stacklevel`` counts
     from this function's caller.
     """
     if estimator.eta != "auto":
@@ -307,7 +307,7 @@ def objective(est, X, y, sample_weight=None):
     --------
     >>> import numpy as np
     >>> from skl1net import L1MLPRegressor
-    >>> from skl1net._path import objective
+    >>> from skl1net._training._path import objective
     >>> rng = np.random.RandomState(0)
     >>> X, y = rng.randn(40, 3), rng.randn(40)
     >>> reg = L1MLPRegressor(hidden_layer_sizes=(), lmbda=0.1, max_iter=5).fit(X, y)
@@ -325,7 +325,7 @@ def objective(est, X, y, sample_weight=None):
     P = est._forward(X)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
     loss = float(np.average(losses, weights=weights))
-    return loss + make_penalty(est.penalty, est.lmbda).value(est.coefs_)
+    return loss + total_value(make_penalty(est.penalty, est.lmbda), est.coefs_)
 
 
 def lmbda_path(

@@ -1,9 +1,9 @@
-"""The kernels of the training step in numpy: the fallback of :mod:`skl1net._kernels`.
+"""The kernels of the training step in numpy: the fallback of :mod:`skl1net._compute._kernels`.
 
-Same names and signatures as the compiled module ``skl1net._ckernels``; each
+Same names and signatures as the compiled module ``skl1net._compute._ckernels``; each
 function works in place, in a few numpy passes over the data, and allocates
 nothing when given its ``work`` buffers. Do not call these directly from the
-training code: :mod:`skl1net._kernels` selects them or their compiled twins.
+training code: :mod:`skl1net._compute._kernels` selects them or their compiled twins.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -41,7 +41,7 @@ def scaled_sign(x, scale, out=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import scaled_sign
+    >>> from skl1net._compute._npkernels import scaled_sign
     >>> scaled_sign(np.array([-3.0, 0.0, 1e-320, 2.0]), 0.5)
     array([-0.5,  0. ,  0.5,  0.5])
     """
@@ -61,13 +61,13 @@ def softmax(Z):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import softmax
+    >>> from skl1net._compute._npkernels import softmax
     >>> softmax(np.log(np.array([[1.0, 3.0]])))
     array([[0.25, 0.75]])
     """
     # ufunc reductions: Z.max() and Z.sum() add a Python layer that costs as
     # much as the work on a mini-batch (and no BLAS call here: training keeps
-    # to scipy's BLAS, see skl1net._blas)
+    # to scipy's BLAS, see skl1net._compute._blas)
     Z -= np.maximum.reduce(Z, axis=1, keepdims=True)
     np.exp(Z, out=Z)
     Z /= np.add.reduce(Z, axis=1, keepdims=True)
@@ -80,7 +80,7 @@ def bias_softmax(Z, b):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import bias_softmax
+    >>> from skl1net._compute._npkernels import bias_softmax
     >>> Z = np.zeros((1, 2)); bias_softmax(Z, np.log(np.array([1.0, 3.0]))); Z
     array([[0.25, 0.75]])
     """
@@ -88,24 +88,22 @@ def bias_softmax(Z, b):
     softmax(Z)
 
 
-def add_scaled_sign(W, scale, G, H=None, work=None):
-    """``G += scale * sign(W)`` and, if given, ``H += scale * sign(W)``, in place.
+def add_scaled_sign(W, scale, G, work=None):
+    """``G += scale * sign(W)`` in place, the sign (``sign(0) = 0``) taken at ``W`` on entry.
 
-    The sign (``sign(0) = 0``) is taken at ``W`` as it is on entry; ``W`` may
-    be ``G`` or ``H``. ``work``, shaped like ``W``, holds the term if given.
+    ``G`` may be ``W`` itself. ``work``, shaped like ``W``, holds the term if given.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import add_scaled_sign
-    >>> W = np.array([[2.0, 0.0, -1.0]]); V = np.zeros_like(W)
-    >>> add_scaled_sign(W, -0.5, V, W); W, V
-    (array([[ 1.5,  0. , -0.5]]), array([[-0.5,  0. ,  0.5]]))
+    >>> from skl1net._compute._npkernels import add_scaled_sign
+    >>> W = np.array([[2.0, 0.0, -1.0]]); G = np.zeros_like(W)
+    >>> add_scaled_sign(W, -0.5, G); G
+    array([[-0.5,  0. ,  0.5]])
+    >>> add_scaled_sign(W, -0.5, W); W
+    array([[ 1.5,  0. , -0.5]])
     """
-    term = scaled_sign(W, scale, out=work)
-    G += term
-    if H is not None:
-        H += term
+    G += scaled_sign(W, scale, out=work)
 
 
 def soft_threshold_inplace(W, threshold, work=None):
@@ -118,7 +116,7 @@ def soft_threshold_inplace(W, threshold, work=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import soft_threshold_inplace
+    >>> from skl1net._compute._npkernels import soft_threshold_inplace
     >>> W = np.array([[-2.0, -0.5, 0.0, 0.3, 1.5]])
     >>> soft_threshold_inplace(W, 1.0); W
     array([[-1. ,  0. ,  0. ,  0. ,  0.5]])
@@ -132,7 +130,7 @@ def axpy(y, alpha, x, work=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import axpy
+    >>> from skl1net._compute._npkernels import axpy
     >>> y = np.ones(2); axpy(y, 0.5, np.array([2.0, 4.0])); y
     array([2., 3.])
     """
@@ -150,7 +148,7 @@ def axpy_soft_threshold(W, alpha, V, threshold, work=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import axpy_soft_threshold
+    >>> from skl1net._compute._npkernels import axpy_soft_threshold
     >>> W = np.array([[1.0, 0.2, -1.0]])
     >>> axpy_soft_threshold(W, 2.0, np.array([[0.5, 0.0, -0.25]]), 0.5); W
     array([[ 1.5,  0. , -1. ]])
@@ -159,36 +157,61 @@ def axpy_soft_threshold(W, alpha, V, threshold, work=None):
     soft_threshold_inplace(W, threshold, work)
 
 
-def momentum_lookahead(W, V, mu, decay=0.0, sign_step=0.0, work=None):
-    """The start of a Nesterov step, in place: ``V <- mu * V + g`` and ``W <- W + g - V``.
+def momentum_lookahead(W, V, mu, work=None):
+    """``V <- mu * V`` and ``W <- W - V``, in place: the start of a Nesterov step.
 
-    ``g = decay * W + sign_step * sign(W)``, taken at ``W`` on entry, is the
-    penalty's term (``-eta * lmbda * dR(W)``; 0 for penalties applied by
-    their prox), added to the velocity and to the weights. Without it this is
-    ``V *= mu; W -= V``. ``work`` is shaped like ``W``.
+    ``work`` is unused (the signature of the other kernels).
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import momentum_lookahead
+    >>> from skl1net._compute._npkernels import momentum_lookahead
     >>> W, V = np.array([1.0, 1.0]), np.array([2.0, -4.0])
     >>> momentum_lookahead(W, V, 0.5); W, V
     (array([0., 3.]), array([ 1., -2.]))
+    """
+    V *= mu
+    W -= V
+
+
+def momentum_lookahead_decay(W, V, mu, decay, work=None):
+    """``g = decay * W``; ``V <- mu * V + g``; ``W <- W + g - V``, in place, ``g`` taken at ``W`` on entry.
+
+    :func:`momentum_lookahead` with a term proportional to the weights added
+    to the velocity and to the weights. ``work`` is shaped like ``W``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import momentum_lookahead_decay
     >>> W, V = np.array([1.0, -1.0]), np.zeros(2)
-    >>> momentum_lookahead(W, V, 0.5, decay=-0.5); W, V
+    >>> momentum_lookahead_decay(W, V, 0.5, -0.5); W, V
     (array([ 1., -1.]), array([-0.5,  0.5]))
     """
     V *= mu
-    if sign_step and decay:  # (no penalty of the package has both)
-        g = scaled_sign(W, sign_step, out=work)
-        g += decay * W
-        V += g
-        W += g
-    elif sign_step:  # into V and W, the sign read at W on entry
-        add_scaled_sign(W, sign_step, V, W, work)
-    elif decay:
-        axpy(V, decay, W, work)
-        W *= 1.0 + decay
+    axpy(V, decay, W, work)
+    W *= 1.0 + decay
+    W -= V
+
+
+def momentum_lookahead_sign(W, V, mu, sign_step, work=None):
+    """``g = sign_step * sign(W)``; ``V <- mu * V + g``; ``W <- W + g - V``, in place, ``g`` taken at ``W`` on entry.
+
+    :func:`momentum_lookahead` with a term proportional to the sign of the
+    weights (``sign(0) = 0``). ``work``, shaped like ``W``, holds the term if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import momentum_lookahead_sign
+    >>> W, V = np.array([1.0, 0.0]), np.array([2.0, 2.0])
+    >>> momentum_lookahead_sign(W, V, 0.5, -0.25); W, V
+    (array([ 0., -1.]), array([0.75, 1.  ]))
+    """
+    V *= mu
+    term = scaled_sign(W, sign_step, out=work)
+    V += term
+    W += term
     W -= V
 
 
@@ -198,7 +221,7 @@ def bias_relu(Z, b):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import bias_relu
+    >>> from skl1net._compute._npkernels import bias_relu
     >>> Z = np.array([[1.0, -2.0]]); bias_relu(Z, np.array([0.5, 1.0])); Z
     array([[1.5, 0. ]])
     """
@@ -212,7 +235,7 @@ def relu_backward(A, delta):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import relu_backward
+    >>> from skl1net._compute._npkernels import relu_backward
     >>> D = np.array([[3.0, 4.0]]); relu_backward(np.array([[0.0, 2.0]]), D); D
     array([[0., 4.]])
     """
@@ -259,7 +282,7 @@ def softmax_cross_entropy(Z, b, labels, sample_weight=None, work=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import softmax_cross_entropy
+    >>> from skl1net._compute._npkernels import softmax_cross_entropy
     >>> Z = np.zeros((1, 2))
     >>> loss = softmax_cross_entropy(Z, np.zeros(2), np.array([1]))
     >>> round(loss, 4), Z
@@ -285,12 +308,12 @@ def weighted_total(losses, delta, sample_weight=None):
     Without ``sample_weight`` every ``w_i`` is 1 and ``delta`` is left alone.
     ``losses`` is scratch: it is overwritten (by ``w * losses``; not
     ``np.dot``, which would call numpy's BLAS in the training step, see
-    :mod:`skl1net._blas`).
+    :mod:`skl1net._compute._blas`).
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._npkernels import weighted_total
+    >>> from skl1net._compute._npkernels import weighted_total
     >>> D = np.ones((2, 1)); weighted_total(np.array([1.0, 3.0]), D, np.array([2.0, 0.5])), D
     (3.5, array([[2. ],
            [0.5]]))
@@ -312,7 +335,7 @@ def add_csr_t_product(C, alpha, A, B):
     Examples
     --------
     >>> import numpy as np, scipy.sparse as sp
-    >>> from skl1net._npkernels import add_csr_t_product
+    >>> from skl1net._compute._npkernels import add_csr_t_product
     >>> C = np.zeros((3, 2))
     >>> add_csr_t_product(C, 2.0, sp.csr_matrix([[0.0, 1.0, 0.0]]), np.array([[1.0, 3.0]])); C
     array([[0., 0.],

@@ -19,7 +19,7 @@ from sklearn.utils.validation import (
 )
 
 from ._classifier import L1MLPClassifier
-from ._path import check_scale, lmbda_grid, snapshot, walk
+from .._training._path import check_scale, lmbda_grid, snapshot, walk
 
 
 def _rows(a, rows):
@@ -85,7 +85,7 @@ class L1MLPClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         ``L1MLPClassifier()``.
     lmbdas : int or array-like of float, default=10
         The grid: its values, or how many values
-        :func:`skl1net._path.lmbda_grid` picks from the data (log-spaced from
+        :func:`skl1net._training._path.lmbda_grid` picks from the data (log-spaced from
         the smallest ``lmbda`` that zeroes the first layer down to ``ratio``
         times it).
     ratio : float, default=1e-2

@@ -46,7 +46,7 @@ def separator(path):
     Examples
     --------
     >>> import os, tempfile
-    >>> from skl1net._cli_io import separator
+    >>> from skl1net.cli._io import separator
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "t.csv")
     ...     with open(path, "w") as f:
@@ -185,10 +185,10 @@ def is_skl1net_type(name):
 
     Examples
     --------
-    >>> from skl1net._cli_io import is_skl1net_type
-    >>> is_skl1net_type("skl1net._classifier.L1MLPClassifier")
+    >>> from skl1net.cli._io import is_skl1net_type
+    >>> is_skl1net_type("skl1net._estimators._classifier.L1MLPClassifier")
     True
-    >>> is_skl1net_type("skl1net._cli_io.os")  # a module imported there: no
+    >>> is_skl1net_type("skl1net.cli._io.os")  # a module imported there: no
     False
     >>> is_skl1net_type("builtins.eval")
     False

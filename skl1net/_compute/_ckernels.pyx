@@ -3,20 +3,19 @@
 """Compiled single-pass kernels of the training step (optional), for any x86-64 or other CPU.
 
 Each function does in one pass over memory what its numpy version in
-:mod:`skl1net._npkernels` does in several, with the same signature and, where
+:mod:`skl1net._compute._npkernels` does in several, with the same signature and, where
 the arithmetic is the same, the same results bit for bit. The typed loops take
 C-contiguous arrays of one floating dtype, float32 or float64; they work in
 place and allocate nothing. Do not import this module directly:
-:mod:`skl1net._kernels` selects it, its AVX2 build
-(:mod:`skl1net._ckernels_avx2`, the same source) on processors that have AVX2,
+:mod:`skl1net._compute._kernels` selects it, its AVX2 build
+(:mod:`skl1net._compute._ckernels_avx2`, the same source) on processors that have AVX2,
 or numpy when neither was built.
 
 The loops are written so that the compiler vectorizes them: selections are
 ``if`` statements on a value that the compiler turns into blends, not branches
 (a branch on the sign of random weights is mispredicted half of the time).
-With the baseline instruction set (SSE2 on x86-64) the blends take several
-instructions per 4 floats; AVX2 has them in one, on 8: the sign pass over a
-784 x 100 float32 matrix takes 10.1 us here and 5.6 us in the AVX2 build.
+The baseline instruction set (SSE2 on x86-64) needs several instructions per
+4 floats for a blend; AVX2 has one, on 8, hence the second build.
 
 The public functions, at the end, hand Fortran-ordered arrays (the weights
 and hidden activations of a fit) to the loops as their C-ordered transposes,

@@ -1,8 +1,8 @@
 """The network: activations, output functions, losses, forward and backward.
 
 Everything here computes the *unpenalized* loss and its gradient; penalties
-are applied by the optimizer (:mod:`skl1net._sgd`) through the classes of
-:mod:`skl1net._penalties`.
+are applied by the optimizer (:mod:`skl1net._optim._sgd`) through the classes of
+:mod:`skl1net.penalties`.
 
 The training path works in buffers allocated once per fit (:class:`Workspace`)
 and writes with ``out=`` arguments, so a mini-batch step allocates (almost)
@@ -18,8 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
-from . import _kernels, _npkernels
-from ._blas import ProductGradient, gemm, matmul
+from .._compute import _kernels
+from .._compute._blas import ProductGradient, gemm, matmul
 
 
 # -- activations, in place ----------------------------------------------------
@@ -39,7 +39,7 @@ def _logistic(Z):
     return expit(Z, out=Z)
 
 
-_softmax = _npkernels.softmax
+_softmax = _kernels.softmax
 
 
 #: Hidden and output activations, each ``f(Z)`` overwriting ``Z`` with ``f(Z)``.
@@ -67,13 +67,13 @@ def _logistic_derivative(A, delta):
 
 DERIVATIVES = {
     "identity": _identity_derivative,
-    "relu": _npkernels.relu_backward,  # f'(Z) = 1 where Z > 0, i.e. where A > 0
+    "relu": _kernels.relu_backward,  # f'(Z) = 1 where Z > 0, i.e. where A > 0
     "tanh": _tanh_derivative,
     "logistic": _logistic_derivative,
 }
 
 
-# -- the training step's fused forms: the kernels of skl1net._kernels -----------
+# -- the training step's fused forms: the kernels of skl1net._compute._kernels -----------
 def _bias_relu(Z, b):
     _kernels.bias_relu(Z, b)
     return Z
@@ -142,7 +142,7 @@ def forward(X, coefs, intercepts, activation, out_activation):
     """Output of the network for ``X`` (dense or sparse), in fresh arrays.
 
     Dense products go through scipy's BLAS, as in training (see
-    :func:`skl1net._blas.matmul`).
+    :func:`skl1net._compute._blas.matmul`).
     """
     A = X
     last = len(coefs) - 1
@@ -186,7 +186,7 @@ class Workspace:
 
     :meth:`train_step` runs the forward and backward pass of a batch and hands
     each layer's gradient to the optimizer as a
-    :class:`~skl1net._blas.ProductGradient`, which adds it straight into the
+    :class:`~skl1net._compute._blas.ProductGradient`, which adds it straight into the
     weights (or velocities): no gradient matrix is formed.
     :meth:`loss_and_gradients` stores the gradients instead.
 
@@ -297,7 +297,7 @@ class Workspace:
             P = self._bias_out(Z, b)
             losses = self._loss(T, P, out=rows.loss_work)
             P -= T
-            total = _npkernels.weighted_total(losses, P, sample_weight)
+            total = _kernels.weighted_total(losses, P, sample_weight)
         if sample_weight is None:
             n = Z.shape[0]
             return total / n, 1.0 / n
@@ -318,7 +318,7 @@ class Workspace:
         sample_weight : ndarray of shape (n,) or None
             Weights that sum to 1 over the batch; ``None`` means ``1 / n`` each.
         optimizer : object with a ``step_layer`` method, such as
-            :class:`skl1net._sgd.SGD`.
+            :class:`skl1net._optim._sgd.SGD`.
 
         Returns
         -------

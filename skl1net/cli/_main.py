@@ -24,7 +24,7 @@ import sys
 import time
 import warnings
 
-from ._cli_io import (
+from ._io import (
     UserError,
     check_writable,
     load_model,
@@ -36,7 +36,7 @@ from ._cli_io import (
     split_target,
     write_table,
 )
-from .exceptions import ConstantOutputWarning
+from ..exceptions import ConstantOutputWarning
 
 PENALTIES = ("l1_prox", "l1", "l2", "group_l1_prox")
 
@@ -156,7 +156,7 @@ def _make_model(args, lmbda):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from . import L1MLPClassifier
+    from .. import L1MLPClassifier
 
     clf = L1MLPClassifier(
         hidden_layer_sizes=args.hidden,
@@ -174,7 +174,7 @@ def _split(args):
     """Read ``args.data`` and split it into train and test parts, stratified when possible."""
     from sklearn.utils.multiclass import type_of_target
 
-    from ._base import validation_split
+    from .._estimators._base import validation_split
 
     table = read_table(args.data, args.command)
     X, y = split_target(table, args.target, args.data)
@@ -276,7 +276,7 @@ def _predict(args):
 def _path(args):
     import numpy as np
 
-    from ._cli_plots import plot_path
+    from ._plots import plot_path
 
     pd = require("pandas", args.command)
     require("matplotlib", args.command)
@@ -313,7 +313,7 @@ def _demo(args):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    from . import L1MLPClassifier
+    from .. import L1MLPClassifier
 
     if not args.no_plot:
         require("matplotlib", args.command)
@@ -341,7 +341,7 @@ def _demo(args):
         for name, m in models.items()
     ))
     if not args.no_plot:
-        from ._cli_plots import plot_first_layer
+        from ._plots import plot_first_layer
 
         plot_first_layer(models, (8, 8), args.out, command=args.command)
         print(f"first-layer weights drawn in {os.path.abspath(args.out)}")
@@ -404,7 +404,7 @@ def build_parser():
 
     Examples
     --------
-    >>> from skl1net._cli import build_parser
+    >>> from skl1net.cli._main import build_parser
     >>> args = build_parser().parse_args(["train", "data.csv", "--target", "y", "--hidden", "100,50"])
     >>> args.hidden, args.penalty, args.lmbda, args.out
     ((100, 50), 'l1_prox', 0.0003, 'model.skops')
@@ -519,7 +519,7 @@ def main(argv=None):
 
     Examples
     --------
-    >>> from skl1net._cli import main
+    >>> from skl1net.cli._main import main
     >>> main(["demo", "--epochs", "5", "--no-plot", "--quiet"])  # doctest: +ELLIPSIS
     digits: 1347 training and 450 test images, 64 pixels
     ...

@@ -8,7 +8,7 @@ Both functions build a :class:`matplotlib.figure.Figure` directly, without
 
 import numpy as np
 
-from ._cli_io import UserError, one_line, require
+from ._io import UserError, one_line, require
 
 
 def _save(fig, path):

@@ -11,7 +11,7 @@ incoming column the last non-zero output of a unit in the previous one; hence
 the loop to a fixed point. Input features and output units are never removed.
 
 Weight matrices that are still mostly zero can then be stored as
-``scipy.sparse`` CSR matrices, which :func:`skl1net._network.forward`
+``scipy.sparse`` CSR matrices, which :func:`skl1net._network._mlp.forward`
 multiplies directly. The helpers below (``count_nonzero``,
 ``abs_row_sums``...) accept dense and sparse weights alike, so the sparsity
 attributes of a compacted model work.
@@ -24,7 +24,7 @@ import copy
 import numpy as np
 import scipy.sparse as sp
 
-from ._network import ACTIVATIONS
+from ._mlp import ACTIVATIONS
 
 #: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
 #: fraction of its entries is non-zero. At that density CSR takes about 11%
@@ -73,7 +73,7 @@ def dead_units(coefs):
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net._compact import dead_units
+    >>> from skl1net._network._compact import dead_units
     >>> W0 = np.array([[1.0, 0.0, 2.0]])
     >>> W1 = np.array([[1.0], [1.0], [0.0]])
     >>> dead_units([W0, W1])

@@ -1,0 +1,1 @@
+"""Compute: BLAS calls, gradient containers, and the element-wise kernels."""

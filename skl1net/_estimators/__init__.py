@@ -1,0 +1,1 @@
+"""The scikit-learn estimators: validation, fit/partial_fit, predict, tags."""

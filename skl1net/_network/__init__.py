@@ -1,0 +1,1 @@
+"""The network: forward and backward passes, losses, activations, compaction."""

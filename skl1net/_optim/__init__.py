@@ -1,0 +1,1 @@
+"""Optimizers: each owns its state and its fused fast paths."""

@@ -1,0 +1,1 @@
+"""The training loop, the regularization path and the debiasing phase."""
