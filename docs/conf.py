@@ -135,10 +135,11 @@ def _copy_mathjax(app, exception):
 # The API pages refer to public names only. Docstrings that still point at a
 # private module are rewritten to the page that explains the same thing.
 PRIVATE_REFERENCES = [
-    (r":class:`~?skl1net\._penalties\.GroupL1Prox`", ":ref:`the group penalty <group-penalty>`"),
-    (r":mod:`~?skl1net\._debias`", ":ref:`debiasing <debias>`"),
-    (r":func:`~?skl1net\._compact\.compact_model`", ":ref:`compact() <compact>`"),
-    (r":func:`~?skl1net\._path\.lmbda_grid`", ":ref:`lmbda-grid`"),
+    # (a private module path, at any depth, then the name)
+    (r":class:`~?skl1net\.(?:_\w+\.)+GroupL1Prox`", ":ref:`the group penalty <group-penalty>`"),
+    (r":mod:`~?skl1net\.(?:_\w+\.)*_debias`", ":ref:`debiasing <debias>`"),
+    (r":func:`~?skl1net\.(?:_\w+\.)+compact_model`", ":ref:`compact() <compact>`"),
+    (r":func:`~?skl1net\.(?:_\w+\.)+lmbda_grid`", ":ref:`lmbda-grid`"),
     (r"\(see module doc\)", "(see :ref:`lmbda-grid`)"),
     (r"\(see the module docstring[^)]*\)", "(see :ref:`lmbda-path`)"),
 ]
