@@ -10,7 +10,7 @@ weights, mean over ``random_state`` 0, 1 and 2. Nothing here is timed.
 
 Run from the repository root (about a minute on 2 cores)::
 
-    python benchmarks/bench_feature_selection.py [--save]
+    python benchmarks/bench_group_penalty.py [--save]
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
