@@ -116,6 +116,13 @@ def test_scoring_scores_each_fold_and_point_with_the_scorer(digits):
     assert not np.array_equal(default.scores_, cv.scores_)  # accuracy by default
 
 
+def test_cv_takes_a_generator_of_folds(digits):
+    X, y = digits
+    folds = list(StratifiedKFold(2).split(X, y))
+    cv = L1MLPClassifierCV(small(random_state=0), lmbdas=[1e-2, 1e-3], cv=iter(folds))
+    assert cv.fit(X, y).scores_.shape == (2, 2)
+
+
 def _path_model(template, X, y, lmbdas, index):
     from skl1net._training._path import walk
 

@@ -241,7 +241,8 @@ class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        result = clone(self)  # built aside, published in one step at the end
+        # built aside (same parameter objects, no copies), published in one step
+        result = type(self)(**self.get_params(deep=False))
         result._fit(X, y, sample_weight, groups)
         _publish(self, result)
         return self
