@@ -255,10 +255,10 @@ class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         pre_full = None if pre is None else clone(pre)
         Xt = X if pre is None else pre_full.fit_transform(X, y)
         check_scale(Xt, last, stacklevel=5)  # at the caller of fit (_fit, fit, _fit_context)
+        splitter = check_cv(self.cv, y, classifier=is_classifier(last))
+        folds = list(splitter.split(X, y, groups))  # (its errors before the grid's)
         lmbdas = self._grid(Xt, y, last, sample_weight)
         scorer = check_scoring(last, scoring=self.scoring)
-        splitter = check_cv(self.cv, y, classifier=is_classifier(last))
-        folds = splitter.split(X, y, groups)
         scores = Parallel(n_jobs=self.n_jobs)(
             delayed(_fold_scores)(
                 template, X, y, sample_weight, train, test, lmbdas, self.warm_max_iter, scorer
