@@ -82,6 +82,19 @@ def test_a_choice_at_the_edge_of_the_grid_warns_which_edge(digits, weight, edge,
     assert edge_warning.filename == __file__  # at the caller of fit
 
 
+def test_the_regressor_warns_at_the_callers_line():
+    X, y = make_friedman1(n_samples=100, random_state=0)
+    base = L1MLPRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    cv = L1MLPRegressorCV(base, lmbdas=[1e-2, 1e-3], cv=2,
+                          scoring=by_lmbda(lambda lmbda: lmbda))
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        cv.fit(30 * X, y)
+    for category in (GridEdgeWarning, InputScaleWarning):
+        [w] = [w for w in record if w.category is category]
+        assert w.filename == __file__
+
+
 def test_the_automatic_grid_suggests_a_smaller_ratio(digits):
     X, y = digits
     cv = L1MLPClassifierCV(small(random_state=0), lmbdas=3, cv=2, ratio=0.1,

@@ -142,11 +142,6 @@ class L1MLPClassifierCV(ClassifierMixin, BaseL1MLPCV):
         check_classification_targets(y)
         return y
 
-    def _fit(self, X, y, sample_weight, groups):
-        super()._fit(X, y, sample_weight, groups)
-        self.classes_ = self._final_step().classes_
-        return self
-
     def predict(self, X):
         """Class labels predicted by ``best_estimator_``.
 

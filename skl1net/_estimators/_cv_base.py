@@ -138,9 +138,8 @@ def _delegate(name):
 class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     """Choose ``lmbda`` by cross-validation along warm-started paths (shared code).
 
-    Subclasses set ``_estimator_class`` (the class of the last step) and
-    ``_fold_kind`` (the kind of the default folds), and check ``y`` in
-    ``_check_y``.
+    Subclasses set ``_estimator_class`` (the class of the network, the
+    last step of a pipeline) and check ``y`` in ``_check_y``.
     """
 
     _parameter_constraints: dict = {
@@ -254,7 +253,7 @@ class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         # the data the network of the final model trains on
         pre_full = None if pre is None else clone(pre)
         Xt = X if pre is None else pre_full.fit_transform(X, y)
-        check_scale(Xt, last, stacklevel=5)  # at the caller of fit (_fit, fit, _fit_context)
+        check_scale(Xt, last, stacklevel=4)  # at the caller of fit (_fit, fit, _fit_context)
         splitter = check_cv(self.cv, y, classifier=is_classifier(last))
         folds = list(splitter.split(X, y, groups))  # (its errors before the grid's)
         lmbdas = self._grid(Xt, y, last, sample_weight)
@@ -277,7 +276,9 @@ class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         else:
             steps = [*pre_full.steps, (template.steps[-1][0], final)]
             self.best_estimator_ = clone(template).set_params(steps=steps)
-        _warn_at_edge(lmbdas, best, self.ratio, isinstance(self.lmbdas, Integral), stacklevel=5)
+        if is_classifier(last):
+            self.classes_ = final.classes_
+        _warn_at_edge(lmbdas, best, self.ratio, isinstance(self.lmbdas, Integral), stacklevel=4)
         return self
 
     def _final_step(self):
