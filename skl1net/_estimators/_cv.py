@@ -23,20 +23,22 @@ class L1MLPClassifierCV(ClassifierMixin, BaseL1MLPCV):
     i.e. the sparsest model, among ties) is chosen. The same path is then
     walked on all the data up to the chosen ``lmbda``, and its point there is
     the final model: the very procedure the folds scored, with no refit from
-    scratch after the search. A fold returns its scores only, and one
-    network is kept at a time, whatever the length of the grid.
+    scratch after the search. A fold returns its scores only: no model is
+    kept per ``lmbda``, whatever the length of the grid.
 
     Warm-started points need only a fraction of a cold fit's epochs, which is
     where the time saved over :class:`~sklearn.model_selection.GridSearchCV`
     comes from. The two searches do not score the same models at the large
-    end of the grid: an automatic grid starts at :func:`skl1net.lmbda_max`,
-    above which a cold fit's first layer stays at zero (GridSearchCV's fits
-    there are empty networks that predict one class), while a warm-started
-    path arrives there with a trained network that the penalty only prunes
-    over its few epochs, so it keeps a working network and scores well above
-    chance. Below, a warm start from a denser network and a cold start still
-    reach different solutions of the same non-convex objective, so the curves
-    differ by more than fold noise, and the chosen ``lmbda`` can differ too.
+    end of the grid. A cold fit at the largest values of an automatic grid,
+    which starts at :func:`skl1net.lmbda_max` (above it a zero first layer
+    is stationary), ends as an empty network that predicts one class: there
+    GridSearchCV scores chance. A warm-started path arrives there with a
+    trained network that the penalty only prunes during its few epochs, so
+    it keeps a network alive up to and above the cold fit's ``lmbda_max``
+    and scores well above chance. Lower in the grid, a warm start from a
+    denser network and a cold start still reach different solutions of the
+    same non-convex objective, so the two curves differ by more than fold
+    noise and the chosen ``lmbda`` can differ too.
     For the cold fit GridSearchCV would refit, use
     ``clone(cv.estimator).set_params(lmbda=cv.lmbda_).fit(X, y)``.
 
