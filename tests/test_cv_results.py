@@ -79,6 +79,24 @@ def test_a_failed_fit_leaves_the_previous_fit_untouched(digits):
     assert not hasattr(cv, "feature_names_in_")
 
 
+def test_a_fit_in_progress_shows_the_previous_fit(digits):
+    """A reader during fit (here: the scorer, called in the folds) sees the old attributes."""
+    X, y = digits
+    base = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    frame = pd.DataFrame(X, columns=[f"px{i}" for i in range(64)])
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-2, 1e-3], cv=2).fit(frame, y)
+    old = cv.best_estimator_
+    seen = []
+
+    def scoring(est, X_test, y_test):
+        seen.append((cv.n_features_in_, hasattr(cv, "feature_names_in_"), cv.best_estimator_))
+        return est.score(X_test, y_test)
+
+    cv.set_params(scoring=scoring).fit(X[:, :20], y)
+    assert seen and all(s == (64, True, old) for s in seen)
+    assert cv.n_features_in_ == 20 and not hasattr(cv, "feature_names_in_")
+
+
 def test_the_feature_names_warning_names_the_cv_estimator(digits):
     X, y = digits
     frame = pd.DataFrame(X, columns=[f"px{i}" for i in range(64)])
