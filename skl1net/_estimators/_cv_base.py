@@ -99,6 +99,10 @@ def _choose(lmbdas, scores):
 
 
 def _warn_at_edge(lmbdas, index, ratio, automatic, stacklevel):
+    """GridEdgeWarning when ``lmbdas[index]`` is an edge of a grid of two values or more.
+
+    ``stacklevel`` counts from this function's caller.
+    """
     if len(np.unique(lmbdas)) < 2:
         return
     lmbda = lmbdas[index]
