@@ -77,8 +77,8 @@ def test_reweighting_rescales_inputs_and_rows_without_changing_the_network():
     net = _net().fit(X, y)
     before = net.predict_proba(X)
     norms = np.linalg.norm(net.coefs_[0], axis=1)
-    scale, X_seen = L1FeatureSelector._reweight(net, X, np.ones(X.shape[1]), norms)
-    assert scale.max() == 1 and np.allclose(scale, norms / norms.max())
+    scale, X_seen = L1FeatureSelector._reweight(net, X, np.ones(X.shape[1]), norms, 0.5)
+    assert scale.max() == 1 and np.allclose(scale, np.sqrt(norms / norms.max()))
     np.testing.assert_allclose(X_seen, X * scale)
     np.testing.assert_allclose(net.predict_proba(X_seen), before, rtol=1e-10, atol=1e-12)
     # the row norms in the units of X are unchanged

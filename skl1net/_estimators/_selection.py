@@ -8,15 +8,15 @@ soft-threshold at a time: what remains is a real sparse solution, not a
 ranking of a dense network.
 
 **Reweighting.** Between steps the group penalty of each feature is reweighted
-by the inverse of the norm of its row (the adaptive group lasso, one
-majorization step of a log penalty per path step): weak features are pushed
+by the inverse of a power of the norm of its row (the adaptive group lasso of
+Wang and Leng, 2008, reweighted at every path step): weak features are pushed
 out faster, strong ones are barely shrunk. A network has no per-feature
 penalty weight in its public parameters, but the same effect comes from
 rescaling the inputs: feature ``j`` enters as ``c_j * x_j`` and its row as
 ``W_j / c_j``, so the network computes the same function while the penalty on
 that row, ``lmbda * ||W_j / c_j||``, is weighted by ``1 / c_j``. With
-``c_j = ||W_j|| / max_i ||W_i||`` (the norms in the original units) the
-strongest feature keeps weight 1 and no input is ever scaled up.
+``c_j = (||W_j|| / max_i ||W_i||) ** reweight`` (the norms in the original
+units) the strongest feature keeps weight 1 and no input is ever scaled up.
 
 **Landing on k.** When a step removes more features than are left to remove,
 the features it removed are ranked by their row norm before the step and the
@@ -59,9 +59,9 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     ``n_features_to_select`` input features keep a non-zero outgoing weight.
     With ``penalty='group_l1_prox'`` (the default estimator's) a feature
     leaves the model when the group soft-threshold zeroes its whole row of
-    the first weight matrix. With ``reweight=True`` the group penalty of each
-    feature is divided, between steps, by the norm of its row relative to the
-    largest (adaptive group lasso, done by rescaling the inputs: see
+    the first weight matrix. Between steps the group penalty of each feature
+    is divided by the norm of its row relative to the largest, to the power
+    ``reweight`` (adaptive group lasso, done by rescaling the inputs: see
     :mod:`skl1net._estimators._selection`). When a step removes more
     features than needed, those it removed are ranked by their norm before
     the step and the strongest are kept: exactly ``n_features_to_select``
@@ -83,9 +83,9 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         Factor, ``> 1``, between the ``lmbda`` of consecutive path steps.
     step_max_iter : int, default=5
         Epochs of each warm-started path step.
-    reweight : bool, default=True
-        Reweight each feature's group penalty by the inverse of its relative
-        row norm between steps (adaptive group lasso).
+    reweight : float, default=0.5
+        Power of the relative row norm that divides each feature's group
+        penalty between steps (adaptive group lasso); 0: no reweighting.
     max_steps : int, default=100
         Most path steps; if the path still has more than
         ``n_features_to_select`` features after them, the strongest rows
@@ -150,7 +150,7 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         ],
         "growth": [Interval(Real, 1, None, closed="neither")],
         "step_max_iter": [Interval(Integral, 1, None, closed="left")],
-        "reweight": ["boolean"],
+        "reweight": [Interval(Real, 0, None, closed="left")],
         "max_steps": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "random_state": ["random_state"],
@@ -163,7 +163,7 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         *,
         growth=1.3,
         step_max_iter=5,
-        reweight=True,
+        reweight=0.5,
         max_steps=100,
         refit=True,
         random_state=None,
@@ -304,7 +304,7 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 step += 1
                 before = norms
                 if self.reweight:
-                    scale, X_seen = self._reweight(net, X, scale, norms)
+                    scale, X_seen = self._reweight(net, X, scale, norms, self.reweight)
                 lmbda *= self.growth
                 net.set_params(lmbda=lmbda, max_iter=self.step_max_iter)
                 net.fit(X_seen, y, sample_weight=sample_weight)
@@ -337,10 +337,11 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         return support, ranking, (np.array(lmbdas), np.array(counts))
 
     @staticmethod
-    def _reweight(net, X, scale, norms):
-        """Rescale the inputs to ``c = norms / max(norms)`` and the rows to match; return ``(c, X * c)``."""
+    def _reweight(net, X, scale, norms, power):
+        """Rescale the inputs to ``c = (norms / max(norms)) ** power`` and the rows to match; return ``(c, X * c)``."""
         top = norms.max()
-        new = norms / top if top > 0 else np.ones_like(norms)
+        new = (norms / top) ** power if top > 0 else np.ones_like(norms)
+        new[norms == 0] = 0.0  # (0 ** 0 is 1)
         ratio = np.divide(scale, new, out=np.zeros_like(new), where=new > 0)
         W = net.coefs_[0]
         net.coefs_[0] = (W * ratio[:, None].astype(W.dtype)).astype(W.dtype, order="K")
