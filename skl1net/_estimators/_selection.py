@@ -83,7 +83,7 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         Factor, ``> 1``, between the ``lmbda`` of consecutive path steps.
     step_max_iter : int, default=5
         Epochs of each warm-started path step.
-    reweight : float, default=0.5
+    reweight : float, default=0.25
         Power of the relative row norm that divides each feature's group
         penalty between steps (adaptive group lasso); 0: no reweighting.
     max_steps : int, default=100
@@ -163,7 +163,7 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         *,
         growth=1.3,
         step_max_iter=5,
-        reweight=0.5,
+        reweight=0.25,
         max_steps=100,
         refit=True,
         random_state=None,
