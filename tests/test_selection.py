@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skl1net import L1FeatureSelector, L1MLPClassifier, L1MLPRegressor
+from skl1net.exceptions import InputScaleWarning
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -104,6 +105,15 @@ def test_sample_weight_decides_which_samples_the_selection_follows():
     for weights, expected in ((first, 0), (1 - first, 1)):
         selector = L1FeatureSelector(_net(), n_features_to_select=1)
         assert selector.fit(X, y, sample_weight=weights).support_.nonzero()[0].tolist() == [expected]
+
+
+def test_unscaled_inputs_are_warned_about_once_at_the_caller():
+    X, y = _classification()
+    with pytest.warns(InputScaleWarning) as record:
+        L1FeatureSelector(_net(), n_features_to_select=3).fit(X * 100, y)
+    scale = [w for w in record if w.category is InputScaleWarning]
+    assert len(scale) == 1
+    assert scale[0].filename == __file__
 
 
 def test_float32_is_kept():

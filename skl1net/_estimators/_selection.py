@@ -291,7 +291,10 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             # may empty the network
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", ConstantOutputWarning)
-            net.fit(X_seen, y, sample_weight=sample_weight)
+            with warnings.catch_warnings(record=True) as caught:
+                net.fit(X_seen, y, sample_weight=sample_weight)
+            for warning in caught:  # at the caller of fit, as the estimators' own
+                warnings.warn(warning.message, stacklevel=5)
             # the first fit has said it once
             warnings.simplefilter("ignore", InputScaleWarning)
             norms = _row_norms(net.coefs_[0]) * scale  # in the units of X
