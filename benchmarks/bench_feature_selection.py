@@ -208,12 +208,20 @@ def header(threads, seeds):
     ])
 
 
+def _readable(tmp):
+    """Give a temporary file the mode of a new file (mkstemp makes it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+
+
 def write_whole(path, text):
     """Write ``text`` to ``path`` whole or not at all (temp file + os.replace)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as f:
             f.write(text)
+        _readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -246,6 +254,7 @@ def draw(supports, seeds, path):
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=110, format="png")
+        _readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
