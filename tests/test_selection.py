@@ -15,6 +15,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skl1net import L1FeatureSelector, L1MLPClassifier, L1MLPRegressor
 from skl1net.exceptions import InputScaleWarning
+from skl1net.penalties import L2, GroupL1Prox
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -30,8 +31,9 @@ def _classification(n_samples=300, n_features=15, seed=0):
 
 
 def _net(cls=L1MLPClassifier, **params):
-    params = {"hidden_layer_sizes": (16,), "max_iter": 20, "random_state": 0, **params}
-    return cls(penalty="group_l1_prox", **params)
+    params = {"hidden_layer_sizes": (16,), "max_iter": 20, "random_state": 0,
+              "penalty": "group_l1_prox", **params}
+    return cls(**params)
 
 
 @parametrize_with_checks([L1FeatureSelector()], expected_failed_checks=lambda est: {})
@@ -162,12 +164,20 @@ def test_first_fit_with_too_few_features_warns():
     assert selector.n_features_ == 3
 
 
+def test_a_penalty_instance_follows_the_path():
+    X, y = _classification()
+    selector = L1FeatureSelector(_net(penalty=GroupL1Prox(None)), n_features_to_select=3)
+    assert np.flatnonzero(selector.fit(X, y).support_).tolist() == INFORMATIVE
+
+
 @pytest.mark.parametrize(
     "estimator, error, match",
     [
         (_net(lmbda=0.0), ValueError, "lmbda=0.0"),
         (L1MLPClassifier(penalty="l2"), ValueError, "penalty='l2'"),
         (LogisticRegression(), TypeError, "L1MLPClassifier or an L1MLPRegressor"),
+        (_net(penalty=GroupL1Prox(0.1)), ValueError, "Leave the instance's lmbda at None"),
+        (_net(penalty=L2(None)), ValueError, "leaves no exact zeros"),
     ],
 )
 def test_estimators_that_cannot_select_are_refused(estimator, error, match):

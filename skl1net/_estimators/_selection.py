@@ -38,6 +38,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
+from ..penalties import GroupL1Prox, L1Prox, Penalty
 from ._classifier import L1MLPClassifier
 from ._regressor import L1MLPRegressor
 
@@ -71,7 +72,8 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     ----------
     estimator : L1MLPClassifier or L1MLPRegressor, default=None
         The network whose path is followed (cloned), with penalty
-        'group_l1_prox' or 'l1_prox'; its ``lmbda`` (``> 0``) starts the
+        'group_l1_prox' or 'l1_prox' (or an instance of their classes, whose
+        own ``lmbda`` is None); its ``lmbda`` (``> 0``) starts the
         path and its ``max_iter`` is the first fit's epoch budget. None:
         ``L1MLPClassifier(penalty='group_l1_prox', max_iter=30)`` for class
         targets, ``L1MLPRegressor(penalty='group_l1_prox', max_iter=30)``
@@ -200,7 +202,14 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 f"{type(self.estimator).__name__}."
             )
         penalty, lmbda = self.estimator.penalty, self.estimator.lmbda
-        if penalty not in _SPARSE_PENALTIES:
+        if isinstance(penalty, (GroupL1Prox, L1Prox)):
+            if penalty.lmbda is not None and penalty.lmbda != lmbda:
+                raise ValueError(
+                    f"estimator has penalty={penalty!r} with its own lmbda: the path "
+                    "sets the estimator's lmbda at every step, which the penalty's "
+                    "must follow. Leave the instance's lmbda at None."
+                )
+        elif isinstance(penalty, Penalty) or penalty not in _SPARSE_PENALTIES:
             raise ValueError(
                 f"estimator has penalty={penalty!r}, which leaves no exact zeros: "
                 "the path needs penalty='group_l1_prox' (or 'l1_prox')."
