@@ -129,16 +129,16 @@ def test_debias_keeps_zeros_and_lowers_the_loss(Est, digits):
 
 def test_debias_learning_rate_starts_at_half_eta(digits, monkeypatch):
     """The debiasing epochs run at eta/2 * (1 - k/n), whatever the penalized schedule."""
-    from skl1net._estimators import _base
+    from skl1net._training._loop import Trainer
     X_train, _, y_train, _ = digits
     rates = []
-    train = _base.BaseL1MLP._train
+    run_epochs = Trainer.run_epochs
 
-    def recording_train(self, *args, **kwargs):
-        rates.append(self._optimizer.eta_t)
-        return train(self, *args, **kwargs)
+    def recording_run_epochs(self, state, *args, **kwargs):
+        rates.append(state.optimizer.eta_t)
+        return run_epochs(self, state, *args, **kwargs)
 
-    monkeypatch.setattr(_base.BaseL1MLP, "_train", recording_train)
+    monkeypatch.setattr(Trainer, "run_epochs", recording_run_epochs)
     L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=1e-2, eta=0.08, max_iter=3, debias=True,
                     random_state=0).fit(X_train, y_train)
     # one penalized call (3 epochs), then 3 one-epoch debiasing calls

@@ -174,7 +174,7 @@ def _split(args):
     """Read ``args.data`` and split it into train and test parts, stratified when possible."""
     from sklearn.utils.multiclass import type_of_target
 
-    from .._estimators._base import validation_split
+    from .._training._split import validation_split
 
     table = read_table(args.data, args.command)
     X, y = split_target(table, args.target, args.data)
