@@ -233,11 +233,9 @@ class Workspace:
         """Views of the first ``n`` rows of every buffer, made once per batch size.
 
         Hidden layers' activations and deltas are Fortran-ordered: each unit's
-        values over the batch are contiguous. BLAS multiplies a C-ordered
-        batch by Fortran-ordered weights into a Fortran-ordered output
-        markedly faster at small batches (the forward product of a 784-100
-        layer at batch 32: a third less time than all C-ordered); the output
-        layer stays C-ordered for the row-wise softmax.
+        values over the batch are contiguous, the layout in which BLAS
+        multiplies a C-ordered batch by Fortran-ordered weights fastest at
+        small batches. The output layer stays C-ordered for the row-wise softmax.
         """
         views = self._views.get(n)
         if views is None:
