@@ -11,7 +11,7 @@ from skl1net._training._loop import (
     ANNEALED,
     CONVERGED,
     INTERRUPTED,
-    PLANNED_EPOCHS_RUN,
+    ALL_EPOCHS_RUN,
     STOPPED_BY_HOOK,
     Stopping,
     Trainer,
@@ -54,7 +54,7 @@ def test_an_epoch_is_a_gradient_step_and_its_bookkeeping():
     residual = -Y  # the prediction at zero weights
     np.testing.assert_allclose(state.coefs[0], -0.1 * X.T @ residual / len(X))
     np.testing.assert_allclose(state.intercepts[0], -0.1 * residual.mean(axis=0))
-    assert ended == PLANNED_EPOCHS_RUN
+    assert ended == ALL_EPOCHS_RUN
     assert (state.n_iter, state.t) == (1, len(X))
     # the epoch's objective: its batches' loss (before their steps) plus the penalty at its end
     loss = 0.5 * np.mean(np.sum(Y**2, axis=1))

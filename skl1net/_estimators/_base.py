@@ -35,6 +35,7 @@ from ._persistence import VersionedStateMixin
 from ._sparsity import SparsityMixin
 from ._validation import naming, warn_if_unscaled
 
+
 class TrainingData(NamedTuple):
     """The data and network shape an estimator trains on (see :func:`training_data`)."""
 

@@ -3,8 +3,8 @@
 A :class:`Trainer` runs epochs on one data set; everything the epochs change
 (the parameters, the optimizer, the counters and the loss curve) is a
 :class:`TrainingState` passed to :meth:`Trainer.run_epochs`. The estimators'
-``fit`` and ``partial_fit`` and the debiasing phase (:mod:`._debias`) train
-through these two objects only.
+``fit`` and ``partial_fit`` and the debiasing phase
+(:mod:`skl1net._training._debias`) train through these two objects only.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -25,13 +25,15 @@ from ._batches import MiniBatches
 DIVERGENCE_FACTOR = 100.0
 
 #: What ended a :meth:`Trainer.run_epochs`.
-PLANNED_EPOCHS_RUN, CONVERGED, ANNEALED, STOPPED_BY_HOOK, INTERRUPTED = (
-    "planned epochs run", "converged", "annealed", "stopped by hook", "interrupted",
+ALL_EPOCHS_RUN, CONVERGED, ANNEALED, STOPPED_BY_HOOK, INTERRUPTED = (
+    "all epochs run", "converged", "annealed", "stopped by hook", "interrupted",
 )
 
 
 # -- the optimizer's interface -----------------------------------------------------
-# Every call the training code makes into the optimizer object is in this section.
+# Every call the training code makes into the optimizer object is in this section,
+# but for the step itself: ``optimizer.step_layer(i, W, b, gradient)``, which
+# :meth:`Workspace.train_step` calls for each layer of each batch.
 def make_optimizer(penalty, eta, *, learning_rate, power_t, momentum, nesterov):
     """A new optimizer for ``penalty`` starting at the learning rate ``eta``."""
     return SGD(
@@ -273,7 +275,7 @@ class Trainer:
         Returns
         -------
         reason : str
-            One of :data:`PLANNED_EPOCHS_RUN`, :data:`CONVERGED`,
+            One of :data:`ALL_EPOCHS_RUN`, :data:`CONVERGED`,
             :data:`ANNEALED`, :data:`STOPPED_BY_HOOK`, :data:`INTERRUPTED`.
         """
         ws, batches = self._prepare(state)
@@ -282,7 +284,7 @@ class Trainer:
         penalty = penalty_of(state.optimizer)
         start = None  # objective on the first batch, before any step
         start_penalty = penalty.value(state.coefs)
-        reason = PLANNED_EPOCHS_RUN
+        reason = ALL_EPOCHS_RUN
         try:
             for epoch in range(n_epochs):
                 order = self.rows
