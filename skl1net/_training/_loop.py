@@ -144,9 +144,9 @@ class TrainingState:
     n_iter: int = 0
     t: int = 0
     loss_curve: list = field(default_factory=list)
-    best_loss: float = np.inf
-    validation_scores: list = None
-    best_validation_score: float = None
+    best_loss: float | None = np.inf
+    validation_scores: list | None = None
+    best_validation_score: float | None = None
     no_improvement_count: int = 0
 
     @property
@@ -154,7 +154,7 @@ class TrainingState:
         """The weight matrices, then the bias vectors."""
         return self.coefs + self.intercepts
 
-    def set_params(self, params):
+    def load_params(self, params):
         """Replace the parameters by ``params`` (weights then biases, as :attr:`params`)."""
         n = len(self.coefs)
         self.coefs, self.intercepts = list(params[:n]), list(params[n:])
@@ -355,10 +355,10 @@ class Trainer:
                 "Training interrupted by the user; the model keeps the weights "
                 f"of the last completed epoch ({state.n_iter})."
             )
-            state.set_params(last_good)
+            state.load_params(last_good)
             reason = INTERRUPTED
         if best is not None:
-            state.set_params(best)
+            state.load_params(best)
         return reason
 
     def _diverged(self, state, objective, start=None):
