@@ -216,3 +216,21 @@ def test_lmbda_max_is_the_same_in_chunks_of_rows(digits_split, monkeypatch):
     whole = lmbda_max(X_train, y_train, clf)
     monkeypatch.setattr(_path, "_CHUNK", 100)
     assert lmbda_max(X_train, y_train, clf) == pytest.approx(whole, rel=1e-12)
+
+
+def test_lmbda_max_is_the_first_layer_gradient_at_the_best_constant_output():
+    """For a regressor: the loss gradient of W_0 = 0 with the output bias at the target mean."""
+    from sklearn.utils import check_random_state
+
+    from skl1net._network._mlp import Workspace, init_params
+
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(40, 5), rng.randn(40)
+    reg = L1MLPRegressor(hidden_layer_sizes=(6, 4), activation="tanh", random_state=3)
+    coefs, intercepts = init_params([5, 6, 4, 1], "tanh", np.float64, check_random_state(3))
+    coefs[0][...] = 0
+    hidden = np.tanh(np.tanh(intercepts[0]) @ coefs[1] + intercepts[1])  # constant over rows
+    intercepts[2] = y.mean() - hidden @ coefs[2]
+    ws = Workspace([5, 6, 4, 1], len(X), np.float64, "tanh", "identity")
+    ws.loss_and_gradients(X, y.reshape(-1, 1), coefs, intercepts)
+    assert lmbda_max(X, y, reg) == pytest.approx(np.abs(ws.coef_grads[0]).max(), rel=1e-10)
