@@ -18,6 +18,7 @@ from skl1net._training._loop import (
     TrainingState,
     make_optimizer,
 )
+from skl1net._optim._schedules import Plateau
 from skl1net.penalties import L2
 
 SGD_SETTINGS = dict(learning_rate="constant", power_t=0.5, momentum=0.0, nesterov=False)
@@ -33,10 +34,11 @@ def linear_problem(n=12, d=3, seed=0):
 
 def linear_state(d=3, eta=0.1, lmbda=0.0, seed=0):
     """A network without hidden layer (a linear model) at zero, with plain SGD."""
+    coefs, intercepts = [np.zeros((d, 1), order="F")], [np.zeros(1)]
     return TrainingState(
-        coefs=[np.zeros((d, 1), order="F")],
-        intercepts=[np.zeros(1)],
-        optimizer=make_optimizer(L2(lmbda), eta, **SGD_SETTINGS),
+        coefs=coefs,
+        intercepts=intercepts,
+        optimizer=make_optimizer(L2(lmbda), eta, coefs, intercepts, **SGD_SETTINGS),
         rng=np.random.RandomState(seed),
     )
 
@@ -161,21 +163,24 @@ class HalvingGradientDescent:
     """An optimizer written outside the package: plain steps, the rate halved each epoch."""
 
     def __init__(self, eta):
-        self.penalty, self.eta_t, self.epochs = L2(0.0), eta, 0
+        self.eta_t, self.epochs = eta, 0
 
     def step_layer(self, i, W, b, gradient):
         gradient.add_to_weights(W, -self.eta_t, 1.0)
         gradient.add_to_bias(b, -self.eta_t, 1.0)
 
+    def penalty_value(self, coefs):
+        return 0.0
+
     def iteration_ends(self, time_step, progress=None):
         self.eta_t /= 2
         self.epochs += 1
 
-    def trigger_stopping(self, msg, verbose, epochs=None):
-        return True
+    def on_plateau(self, epochs=None):
+        return Plateau(True, "Stopping.")
 
     @property
-    def annealed(self):
+    def finished(self):
         return self.epochs >= 3
 
 

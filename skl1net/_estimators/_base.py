@@ -29,7 +29,7 @@ from sklearn.utils.validation import (
 
 from .._network._mlp import forward
 from ..exceptions import ConstantOutputWarning
-from ..penalties import PENALTIES
+from ..penalties import PENALTIES, Penalty
 from ._fitting import TrainingMixin
 from ._persistence import VersionedStateMixin
 from ._sparsity import SparsityMixin
@@ -110,7 +110,7 @@ class BaseL1MLP(
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "penalty": [StrOptions(set(PENALTIES))],
+        "penalty": [StrOptions(set(PENALTIES)), Penalty],
         "lmbda": [Interval(Real, 0, None, closed="left")],
         "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],

@@ -112,11 +112,13 @@ class TrainingMixin:
             nesterov=self.nesterovs_momentum,
         )
         if state.optimizer is None or not incremental:
-            return make_optimizer(penalty, self._initial_eta(X, Y, sample_weight), **settings)
+            eta = self._initial_eta(X, Y, sample_weight)
+            return make_optimizer(penalty, eta, state.coefs, state.intercepts, **settings)
         # a data-dependent eta such as 'auto' keeps its first value
         return reconfigure_optimizer(
             copy.deepcopy(state.optimizer),
             state.coefs,
+            state.intercepts,
             penalty=penalty,
             eta=self.eta if isinstance(self.eta, Real) else None,
             **settings,
@@ -131,9 +133,8 @@ class TrainingMixin:
                 X.shape[0], self.validation_fraction, stratify, sample_weight, state.rng,
                 stacklevel=6,  # at the caller of fit
             )
-            validation = self._held_out_score(
-                X[held_out], y[held_out], None if sample_weight is None else sample_weight[held_out]
-            )
+            sw_held_out = None if sample_weight is None else sample_weight[held_out]
+            validation = self._held_out_score(X[held_out], y[held_out], sw_held_out)
         trainer = self._trainer(X, Y, sample_weight, rows)
         stopping = Stopping(self.tol, self.n_iter_no_change)
         n_iter = state.n_iter

@@ -6,7 +6,7 @@ the relaxed lasso does for linear models and retraining after magnitude
 pruning does for networks (Han et al., 2015): after the penalized epochs the
 support (the non-zero weights) is frozen and more epochs of the same SGD run
 on the unpenalized loss, every weight outside the support held at zero by a
-:class:`~skl1net.penalties.FixedZeros` constraint.
+:class:`~skl1net._optim._constraints.FixedSupport` constraint.
 
 The phase runs :func:`n_debias_epochs` epochs, with fresh momentum and a
 learning rate falling linearly from ``ETA_FRACTION * eta`` to ``1 / n`` of
@@ -22,13 +22,9 @@ import math
 
 import numpy as np
 
-from ..penalties import FixedZeros
-from ._loop import (
-    INTERRUPTED,
-    initial_rate,
-    make_constrained_optimizer,
-    set_rate,
-)
+from .._optim._constraints import FixedSupport
+from .._optim._schedules import LinearDecay
+from ._loop import INTERRUPTED, initial_rate, make_constrained_optimizer
 
 #: Fewest debiasing epochs (unless the penalized phase ran fewer).
 MIN_EPOCHS = 10
@@ -56,8 +52,10 @@ def debias(trainer, state, n_epochs, stopping):
 
     ``n_epochs`` is the number of penalized epochs that came before.
     ``trainer`` runs :func:`n_debias_epochs` one-epoch, unplanned runs (as
-    ``partial_fit`` does) with an optimizer for the :class:`FixedZeros`
-    constraint of the current support; the state then gets its penalized
+    ``partial_fit`` does) with an unpenalized optimizer under the
+    :class:`~skl1net._optim._constraints.FixedSupport` constraint of the
+    current support and a :class:`~skl1net._optim._schedules.LinearDecay`
+    rate; the state then gets its penalized
     optimizer and stopping counters back, so that a later ``partial_fit`` or
     warm start continues the penalized problem.
 
@@ -75,15 +73,17 @@ def debias(trainer, state, n_epochs, stopping):
     """
     penalized = state.optimizer
     saved = state.best_loss, state.no_improvement_count
+    n = n_debias_epochs(n_epochs)
     state.optimizer = make_constrained_optimizer(
-        penalized, FixedZeros([W != 0 for W in state.coefs])
+        penalized,
+        FixedSupport([W != 0 for W in state.coefs]),
+        LinearDecay(ETA_FRACTION * initial_rate(penalized), n),
+        state.coefs,
+        state.intercepts,
     )
     state.best_loss, state.no_improvement_count = np.inf, 0
-    eta = initial_rate(penalized)
-    n = n_debias_epochs(n_epochs)
     try:
-        for k in range(n):
-            set_rate(state.optimizer, ETA_FRACTION * eta * (1 - k / n))
+        for _ in range(n):
             if trainer.run_epochs(state, 1, planned=False, stopping=stopping) == INTERRUPTED:
                 break
     finally:

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._network._mlp import Workspace
+from .._optim._schedules import make_schedule
 from .._optim._sgd import SGD
 from ._batches import MiniBatches
 
@@ -33,54 +34,52 @@ ALL_EPOCHS_RUN, CONVERGED, ANNEALED, STOPPED_BY_HOOK, INTERRUPTED = (
 # -- the optimizer's interface -----------------------------------------------------
 # Every call the training code makes into the optimizer object is in this section,
 # but for the step itself: ``optimizer.step_layer(i, W, b, gradient)``, which
-# :meth:`Workspace.train_step` calls for each layer of each batch.
-def make_optimizer(penalty, eta, *, learning_rate, power_t, momentum, nesterov):
-    """A new optimizer for ``penalty`` starting at the learning rate ``eta``."""
+# :meth:`Workspace.train_step` calls for each layer of each batch (see
+# :class:`skl1net._optim._optimizer.Optimizer`).
+def make_optimizer(penalty, eta, coefs, intercepts, *, learning_rate, power_t, momentum,
+                   nesterov):
+    """A new optimizer for ``penalty`` starting at the learning rate ``eta``, with state for the parameters."""
     return SGD(
         penalty,
-        eta,
-        learning_rate=learning_rate,
-        power_t=power_t,
+        make_schedule(learning_rate, eta, power_t),
         momentum=momentum,
         nesterov=nesterov,
-    )
+    ).init(coefs, intercepts)
 
 
-def make_constrained_optimizer(optimizer, constraint):
-    """A fresh optimizer with ``optimizer``'s settings and initial rate, for ``constraint``."""
-    return make_optimizer(
-        constraint,
-        optimizer.eta,
-        learning_rate=optimizer.learning_rate,
-        power_t=optimizer.power_t,
+def make_constrained_optimizer(optimizer, constraint, schedule, coefs, intercepts):
+    """A fresh, unpenalized optimizer with ``optimizer``'s momentum, under ``constraint``."""
+    return SGD(
+        None,
+        schedule,
         momentum=optimizer.momentum,
         nesterov=optimizer.nesterov,
-    )
+        constraint=constraint,
+    ).init(coefs, intercepts)
 
 
-def reconfigure_optimizer(optimizer, coefs, *, penalty, eta, learning_rate, power_t,
-                          momentum, nesterov):
+def reconfigure_optimizer(optimizer, coefs, intercepts, *, penalty, eta, learning_rate,
+                          power_t, momentum, nesterov):
     """``optimizer`` with hyperparameters changed between ``partial_fit`` calls; its state kept.
 
     ``eta=None`` keeps the optimizer's initial learning rate (a data-dependent
-    ``eta='auto'`` keeps its first value). The weights ``coefs`` are those the
-    optimizer steps next, whose memory layout its state follows.
+    ``eta='auto'`` keeps its first value). The state follows the memory layout
+    of the parameters ``coefs`` and ``intercepts`` the optimizer steps next.
     """
+    eta = optimizer.eta if eta is None else eta
     optimizer.reconfigure(
         penalty=penalty,
-        eta=optimizer.eta if eta is None else eta,
-        learning_rate=learning_rate,
-        power_t=power_t,
+        schedule=make_schedule(learning_rate, eta, power_t),
         momentum=momentum,
         nesterov=nesterov,
     )
-    optimizer.follow_layouts(coefs)
+    optimizer.resume(coefs, intercepts)
     return optimizer
 
 
-def penalty_of(optimizer):
-    """The penalty the optimizer applies to the weights."""
-    return optimizer.penalty
+def penalty_value(optimizer, coefs):
+    """The penalty term ``lmbda * R(W)`` of the objective at the weights ``coefs``."""
+    return optimizer.penalty_value(coefs)
 
 
 def initial_rate(optimizer):
@@ -88,24 +87,19 @@ def initial_rate(optimizer):
     return optimizer.eta
 
 
-def set_rate(optimizer, eta):
-    """Set the learning rate of the next steps."""
-    optimizer.eta_t = eta
-
-
 def end_epoch(optimizer, n_samples_seen, progress):
     """Tell the optimizer an epoch ended (``progress``: share of a planned run done, or None)."""
     optimizer.iteration_ends(n_samples_seen, progress)
 
 
-def on_plateau(optimizer, message, verbose, epochs):
-    """Whether training ends on a plateau (the schedule may lower the rate and go on instead)."""
-    return optimizer.trigger_stopping(message, verbose, epochs)
+def on_plateau(optimizer, epochs):
+    """The schedule's decision on a plateau: ``.stop`` (bool) and ``.message`` (str)."""
+    return optimizer.on_plateau(epochs)
 
 
 def schedule_done(optimizer):
-    """Whether the schedule has run its course (a decay started on a plateau ended)."""
-    return optimizer.annealed
+    """Whether the schedule has run its course: training ends after this epoch."""
+    return optimizer.finished
 
 
 # -- state and stopping ----------------------------------------------------------
@@ -281,9 +275,8 @@ class Trainer:
         ws, batches = self._prepare(state)
         last_good = [p.copy(order="K") for p in state.params]
         best = None
-        penalty = penalty_of(state.optimizer)
         start = None  # objective on the first batch, before any step
-        start_penalty = penalty.value(state.coefs)
+        start_penalty = penalty_value(state.optimizer, state.coefs)
         reason = ALL_EPOCHS_RUN
         try:
             for epoch in range(n_epochs):
@@ -309,7 +302,8 @@ class Trainer:
                     np.copyto(saved, p)
                 state.n_iter += 1
                 state.t += len(self.rows)
-                objective = accumulated / self.total_weight + penalty.value(state.coefs)
+                objective = accumulated / self.total_weight
+                objective += penalty_value(state.optimizer, state.coefs)
                 if not objective <= DIVERGENCE_FACTOR * (1 + start):
                     self._diverged(state, objective, start)
                 state.loss_curve.append(objective)
@@ -335,8 +329,10 @@ class Trainer:
                         f"{what} did not improve more than tol={stopping.tol:f} for "
                         f"{stopping.n_iter_no_change} consecutive epochs."
                     )
-                    if on_plateau(state.optimizer, message, self.verbose,
-                                  epoch + 1 if planned else None):
+                    decision = on_plateau(state.optimizer, epoch + 1 if planned else None)
+                    if self.verbose:
+                        print(f"{message} {decision.message}")
+                    if decision.stop:
                         reason = CONVERGED
                         break
                     state.no_improvement_count = 0

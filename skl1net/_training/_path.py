@@ -33,7 +33,7 @@ from .._estimators._base import training_data
 from .._estimators._validation import warn_if_unscaled
 from .._network._mlp import LOSSES, Workspace, forward, init_params
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
-from ..penalties import make_penalty
+from ..penalties import make_penalty, total_value
 from ._split import validation_split
 
 
@@ -295,7 +295,7 @@ def objective(est, X, y, sample_weight=None):
     P = forward(X, est.coefs_, est.intercepts_, est.activation, est.out_activation_)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
     loss = float(np.average(losses, weights=weights))
-    return loss + make_penalty(est.penalty, est.lmbda).value(est.coefs_)
+    return loss + total_value(make_penalty(est.penalty, est.lmbda), est.coefs_)
 
 
 def lmbda_path(
