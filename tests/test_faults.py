@@ -129,6 +129,26 @@ def test_keyboard_interrupt_in_partial_fit_keeps_the_model_before_the_call(
     assert model.t_ == 2 * len(X) and all_finite(model)
 
 
+def test_partial_fit_appends_to_the_loss_curve_in_place_and_a_failure_truncates_it(
+    monkeypatch,
+):
+    X, y = small_digits()
+    model = L1MLPClassifier((16,), batch_size=40, random_state=0)
+    model.partial_fit(X, y, classes=np.arange(10))
+    curve = model.loss_curve_
+    model.partial_fit(X, y)
+    assert model.loss_curve_ is curve and len(curve) == 2
+    before = list(curve)
+
+    def fail(*args):  # after the epoch's loss is appended
+        raise RuntimeError("failure at the end of the epoch")
+
+    monkeypatch.setattr(_sgd.SGD, "iteration_ends", fail)
+    with pytest.raises(RuntimeError, match="end of the epoch"):
+        model.partial_fit(X, y)
+    assert model.loss_curve_ is curve and curve == before
+
+
 # -- numerical stability -----------------------------------------------------------
 HUGE = np.array([[1e6, -1e6, 0.0], [-1e6, -1e6, -1e6], [1e6, 1e6, 1e6], [1e6, 1e6 - 1, 0]])
 

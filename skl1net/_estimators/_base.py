@@ -293,14 +293,20 @@ class BaseL1MLP(
         only the debiasing phase that follows them. Any exception leaves the
         estimator exactly as it was before the call: training works on copies
         of the parameters and optimizer state, and the attribute dictionary is
-        restored on failure.
+        restored on failure (the loss curve, appended to in place, is
+        truncated back to its length before the call).
         """
         saved = dict(self.__dict__)
+        # the loss curve is appended to in place, not copied: truncated back on failure
+        curve = saved.get("loss_curve_")
+        n_losses = None if curve is None else len(curve)
         try:
             self._fit_unsafe(X, y, sample_weight, incremental, classes, refit_support)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
+            if curve is not None:
+                del curve[n_losses:]
             raise
         if not incremental:
             self._warn_if_constant()

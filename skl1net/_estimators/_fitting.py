@@ -2,7 +2,8 @@
 
 :class:`TrainingMixin` turns the fitted attributes into a
 :class:`~skl1net._training._loop.TrainingState` (copies, so that a failed call
-changes nothing), builds or continues the optimizer, runs the epochs of a
+changes nothing; the loss curve is appended to in place and truncated back
+on failure), builds or continues the optimizer, runs the epochs of a
 ``fit`` or ``partial_fit`` and the debiasing phase through
 :class:`~skl1net._training._loop.Trainer`, and writes the state back.
 """
@@ -82,7 +83,8 @@ class TrainingMixin:
         ]
         state.intercepts = [b.copy() for b in state.intercepts]
         state.rng = copy.deepcopy(state.rng)
-        state.loss_curve = list(state.loss_curve)
+        # the loss curve is appended to in place; a failed call truncates it
+        # back (BaseL1MLP._fit)
         early_stopping = self.early_stopping and not incremental
         if state.validation_scores is not None or early_stopping:
             state.validation_scores = list(state.validation_scores or [])
