@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
 from skl1net import L1MLPClassifier
@@ -150,6 +151,17 @@ def test_an_interrupt_keeps_the_last_completed_epoch():
     assert ended == INTERRUPTED and state.n_iter == 2 and len(state.loss_curve) == 2
     for kept, saved in zip(state.params, after_two):
         np.testing.assert_array_equal(kept, saved)
+
+
+def test_a_fit_that_ends_above_its_starting_objective_warns():
+    X, y = load_digits(return_X_y=True)
+    model = L1MLPClassifier((32,), eta=5.0, random_state=0, max_iter=20)
+    with pytest.warns(ConvergenceWarning, match=r"objective worse: it rose from .* eta=5\.0"):
+        model.fit(X / 16, y)
+    assert model.loss_curve_[-1] > np.log(10)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "Training made the objective worse")
+        L1MLPClassifier((32,), random_state=0, max_iter=20).fit(X / 16, y)
 
 
 def test_divergence_names_the_learning_rate():

@@ -255,7 +255,8 @@ class Trainer:
             Most epochs to run.
         planned : bool
             Whether ``n_epochs`` is the plan of a ``fit`` (the schedule follows
-            it, and running them all without converging warns) or just a
+            it; running them all without converging, or ending with the
+            objective above that of the first batch, warns) or just a
             count (``partial_fit``, debiasing).
         stopping : Stopping
             Ends the run on a plateau.
@@ -355,7 +356,19 @@ class Trainer:
             reason = INTERRUPTED
         if best is not None:
             state.load_params(best)
+        if planned and reason != INTERRUPTED and start is not None and state.loss_curve:
+            self._warn_if_rose(start, state.loss_curve[-1])
         return reason
+
+    def _warn_if_rose(self, start, end):
+        """Warn when a planned run ends with its objective above where it began."""
+        if end > start:
+            warnings.warn(
+                f"Training made the objective worse: it rose from {start:.4g} on the "
+                f"first batch to {end:.4g} in the last epoch. The learning rate "
+                f"{self.eta_label} is likely too large for this data: lower `eta`.",
+                ConvergenceWarning,
+            )
 
     def _diverged(self, state, objective, start=None):
         grew = "" if start is None else f" (from {start:.4g} on the first batch)"
