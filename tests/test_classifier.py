@@ -426,3 +426,13 @@ def test_set_params_between_partial_fit_calls_applies(scaled_iris):
     # the velocities carried over from the first call instead of restarting
     assert not np.array_equal(opt.coef_velocities[0], velocity)
     assert np.any(velocity != 0)
+
+
+def test_partial_fit_after_a_default_fit_learns_a_new_stream():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    model = L1MLPClassifier(random_state=0).fit(X, y)
+    shifted = (y + 1) % 10
+    for _ in range(5):
+        model.partial_fit(X, shifted)
+    assert model.score(X, shifted) >= 0.9

@@ -101,8 +101,10 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         improving (``tol``, ``n_iter_no_change``) in the first half, after
         ``p`` epochs, the decrease starts there and lasts ``p`` epochs (the
         last at ``eta / p``), and the fit ends there; :meth:`partial_fit` has no
-        planned number of epochs and leaves the rate where it is (``eta`` on
-        a new model). 'constant' keeps ``eta``; 'invscaling' uses
+        planned number of epochs: after a :meth:`fit` it starts a new stream
+        at ``eta_`` (the annealed rate of the fit, near 0, would barely
+        learn), and after a :meth:`partial_fit` it leaves the rate where it
+        is. 'constant' keeps ``eta``; 'invscaling' uses
         ``eta / (t + 1) ** power_t`` with ``t`` the samples seen (updated
         after each epoch); 'adaptive' divides it by 5 each time
         ``n_iter_no_change`` epochs fail to improve by ``tol``. Constant-step

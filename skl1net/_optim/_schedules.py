@@ -175,7 +175,9 @@ class Anneal(Schedule):
     them: a fit does not end at the full rate, whose last iterates are
     noisy. Once the rate decreases, a plateau ends training as with the other
     schedules. Without a plan (``partial_fit``), and after the last planned
-    epoch, the rate stays where it is.
+    epoch, the rate stays where it is; a schedule that followed the plan of a
+    ``fit`` is not continued by the ``partial_fit`` that follows it, which
+    starts a new stream at ``eta`` (see :meth:`continue_from`).
 
     Examples
     --------
@@ -209,8 +211,12 @@ class Anneal(Schedule):
         super().__init__(eta)
         #: ``[epochs of the decay, epochs of it done]`` once a plateau started it, else None.
         self.decay = None
+        #: Whether the schedule has followed the plan of a ``fit``.
+        self.planned = False
 
     def epoch_ends(self, time_step, progress=None):
+        if progress is not None:
+            self.planned = True
         if self.decay is not None:
             if progress is None:  # partial_fit after such a fit: the rate stays
                 return
@@ -230,6 +236,16 @@ class Anneal(Schedule):
     @property
     def finished(self):
         return self.decay is not None and self.decay[1] >= self.decay[0]
+
+    def continue_from(self, previous):
+        """Take over the state of ``previous`` unless ``previous`` followed the plan of a ``fit``.
+
+        After a ``fit`` the annealed rate is near 0: the ``partial_fit`` calls
+        that follow start a new stream at ``eta`` instead, and continue each
+        other's rate.
+        """
+        if not getattr(previous, "planned", False):
+            super().continue_from(previous)
 
 
 class LinearDecay(Schedule):
