@@ -73,7 +73,9 @@ def test_an_interrupt_ends_the_fit_before_the_debiasing_phase(digits_split, monk
 
     monkeypatch.setattr(_sgd.SGD, "step_layer", interrupted_step)
     clf = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, debias=True, random_state=0)
-    with pytest.warns(UserWarning, match=r"interrupted.*last completed epoch \(3\)"):
+    with pytest.raises(KeyboardInterrupt), pytest.warns(
+        UserWarning, match=r"interrupted.*last completed epoch \(3\)"
+    ):
         clf.fit(X_train, y_train)
     assert clf.n_iter_ == 3 and len(calls) == 2 * 3 * 13 + 1
     assert clf._optimizer.penalty.lmbda == clf.lmbda

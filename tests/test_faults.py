@@ -6,9 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.model_selection import GridSearchCV
 
-from skl1net import L1MLPClassifier
+from skl1net import L1MLPClassifier, L1MLPClassifierCV, lmbda_path
 from skl1net._optim import _sgd
 from skl1net._network._mlp import ACTIVATIONS, LOSSES, Workspace, init_params
 
@@ -97,8 +99,11 @@ def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after
     params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0)
     # 3 batches of 2 layer steps an epoch: stop halfway through epoch 3's 2nd batch
     calls = interrupt_after(2 * 6 + 3)
-    with pytest.warns(UserWarning, match=r"interrupted.*last completed epoch \(2\)"):
-        model = L1MLPClassifier(max_iter=50, **params).fit(X, y)
+    model = L1MLPClassifier(max_iter=50, **params)
+    with pytest.raises(KeyboardInterrupt), pytest.warns(
+        UserWarning, match=r"interrupted.*last completed epoch \(2\)"
+    ):
+        model.fit(X, y)
     assert len(calls) == 15
     assert model.n_iter_ == 2 and model.t_ == 2 * len(X)
     assert len(model.loss_curve_) == 2
@@ -119,7 +124,7 @@ def test_keyboard_interrupt_in_partial_fit_keeps_the_model_before_the_call(
     model.partial_fit(X, y, classes=np.arange(10))
     before = [p.copy() for p in model.coefs_ + model.intercepts_]
     interrupt_after(2)
-    with pytest.warns(UserWarning, match="interrupted"):
+    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning, match="interrupted"):
         model.partial_fit(X, y)
     assert model.t_ == len(X) and model.n_iter_ == 1
     after = model.coefs_ + model.intercepts_
@@ -127,6 +132,30 @@ def test_keyboard_interrupt_in_partial_fit_keeps_the_model_before_the_call(
     # The model goes on learning from the stream.
     model.partial_fit(X, y)
     assert model.t_ == 2 * len(X) and all_finite(model)
+
+
+def test_an_interrupt_stops_paths_cv_and_searches(interrupt_after):
+    X, y = small_digits()
+    base = L1MLPClassifier((16,), batch_size=40, max_iter=5, random_state=0)
+    fitted = clone(base).fit(X, y)
+    cv = L1MLPClassifierCV(base, lmbdas=[1e-3, 1e-4], cv=2)
+    calls = [
+        lambda: lmbda_path(X, y, [1e-3, 1e-4], estimator=base),
+        lambda: cv.fit(X, y),
+        lambda: GridSearchCV(base, {"lmbda": [1e-3, 1e-4]}, cv=2).fit(X, y),
+    ]
+    for call in calls:
+        interrupt_after(2 * 3 * 5 + 7)  # in the second fit
+        with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning, match="interrupted"):
+            call()
+    assert not hasattr(cv, "lmbda_")
+    # a fitted estimator stays as it was when its refit is interrupted in epoch 1
+    before = [p.copy() for p in fitted.coefs_]
+    interrupt_after(1)
+    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning, match="interrupted"):
+        fitted.fit(X, y)
+    assert fitted.n_iter_ == 5 and len(fitted.loss_curve_) == 5
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(before, fitted.coefs_))
 
 
 def test_partial_fit_appends_to_the_loss_curve_in_place_and_a_failure_truncates_it(

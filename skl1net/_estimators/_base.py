@@ -28,6 +28,7 @@ from sklearn.utils.validation import (
 )
 
 from .._network._mlp import forward
+from .._training._loop import INTERRUPTED
 from ..exceptions import ConstantOutputWarning
 from ..penalties import PENALTIES, Penalty
 from ._fitting import TrainingMixin
@@ -294,20 +295,34 @@ class BaseL1MLP(
         estimator exactly as it was before the call: training works on copies
         of the parameters and optimizer state, and the attribute dictionary is
         restored on failure (the loss curve, appended to in place, is
-        truncated back to its length before the call).
+        truncated back to its length before the call). An interrupt
+        (``KeyboardInterrupt``) keeps the model of the last completed epoch
+        of the call (the model before the call if it completed none),
+        without the debiasing phase, and is raised again.
         """
         saved = dict(self.__dict__)
         # the loss curve is appended to in place, not copied: truncated back on failure
         curve = saved.get("loss_curve_")
         n_losses = None if curve is None else len(curve)
-        try:
-            self._fit_unsafe(X, y, sample_weight, incremental, classes, refit_support)
-        except BaseException:
+
+        def restore():
             self.__dict__.clear()
             self.__dict__.update(saved)
             if curve is not None:
                 del curve[n_losses:]
+
+        try:
+            ended = self._fit_unsafe(X, y, sample_weight, incremental, classes, refit_support)
+        except BaseException:
+            restore()
             raise
+        if ended == INTERRUPTED:
+            # The model of the last completed epoch is kept (the loop warned),
+            # unless the call completed none; what the user started ends:
+            # paths, CV and searches stop too.
+            if len(self.loss_curve_) == (n_losses if self.loss_curve_ is curve else 0):
+                restore()
+            raise KeyboardInterrupt
         if not incremental:
             self._warn_if_constant()
         return self
@@ -342,11 +357,11 @@ class BaseL1MLP(
             )
         state = self._training_state(X, Y, sample_weight, incremental)
         if refit_support is None:
-            self._train(state, X, Y, sample_weight, y, stratify, incremental)
+            ended = self._train(state, X, Y, sample_weight, y, stratify, incremental)
         else:
-            self._debias(state, X, Y, sample_weight, refit_support)
+            ended = self._debias(state, X, Y, sample_weight, refit_support)
         self._commit(state)
-        return self
+        return ended
 
     def _initial_eta(self, X, Y, sample_weight):
         """Learning rate to start from on the (validated) training data ``X``, targets ``Y`` and weights.

@@ -127,7 +127,11 @@ class TrainingMixin:
         )
 
     def _train(self, state, X, Y, sample_weight, y, stratify, incremental):
-        """Run the epochs of this call on ``state``, then the debiasing phase if asked."""
+        """Run the epochs of this call on ``state``, then the debiasing phase if asked.
+
+        Returns what ended the epochs (the debiasing phase does not run after
+        an interrupt: :data:`~skl1net._training._loop.INTERRUPTED`).
+        """
         early_stopping = self.early_stopping and not incremental
         rows = validation = None
         if early_stopping:
@@ -146,13 +150,14 @@ class TrainingMixin:
         )
         if self.debias and not incremental and ended != INTERRUPTED:
             # the debiasing epochs train on all the rows
-            self._debias(state, X, Y, sample_weight, state.n_iter - n_iter,
-                         trainer if rows is None else None)
+            return self._debias(state, X, Y, sample_weight, state.n_iter - n_iter,
+                                trainer if rows is None else None)
+        return ended
 
     def _debias(self, state, X, Y, sample_weight, n_epochs, trainer=None):
-        """The debiasing phase after ``n_epochs`` penalized epochs, on all the rows."""
+        """The debiasing phase after ``n_epochs`` penalized epochs, on all the rows; INTERRUPTED or None."""
         trainer = trainer or self._trainer(X, Y, sample_weight, None)
-        debias(trainer, state, n_epochs, Stopping(self.tol, self.n_iter_no_change))
+        return debias(trainer, state, n_epochs, Stopping(self.tol, self.n_iter_no_change))
 
     def _trainer(self, X, Y, sample_weight, rows):
         """A :class:`Trainer` on the rows ``rows`` (None: all) of the validated data."""

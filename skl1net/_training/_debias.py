@@ -57,7 +57,9 @@ def debias(trainer, state, n_epochs, stopping):
     current support and a :class:`~skl1net._optim._schedules.LinearDecay`
     rate; the state then gets its penalized
     optimizer and stopping counters back, so that a later ``partial_fit`` or
-    warm start continues the penalized problem.
+    warm start continues the penalized problem. Returns
+    :data:`~skl1net._training._loop.INTERRUPTED` when an interrupt ended it
+    (the state then has the weights of its last completed epoch), else None.
 
     Examples
     --------
@@ -85,7 +87,8 @@ def debias(trainer, state, n_epochs, stopping):
     try:
         for _ in range(n):
             if trainer.run_epochs(state, 1, planned=False, stopping=stopping) == INTERRUPTED:
-                break
+                return INTERRUPTED
     finally:
         state.optimizer = penalized
         state.best_loss, state.no_improvement_count = saved
+    return None
