@@ -116,6 +116,24 @@ def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after
     np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(X))
 
 
+def test_partial_fit_after_an_interrupted_fit_equals_that_of_a_clean_model(interrupt_after):
+    X, y = small_digits()
+    params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0)
+    interrupt_after(2 * 6 + 3)  # in epoch 3: velocities and shuffling have moved on
+    model = L1MLPClassifier(max_iter=50, **params)
+    with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning, match="interrupted"):
+        model.fit(X, y)
+    interrupt_after(10**9)  # no more interrupts
+    reference = L1MLPClassifier(max_iter=2, **params).fit(X, y)
+    for _ in range(2):
+        model.partial_fit(X, y)
+        reference.partial_fit(X, y)
+    for a, b in zip(model.coefs_ + model.intercepts_,
+                    reference.coefs_ + reference.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert model.loss_curve_ == pytest.approx(reference.loss_curve_, rel=1e-12)
+
+
 def test_keyboard_interrupt_in_partial_fit_keeps_the_model_before_the_call(
     interrupt_after,
 ):

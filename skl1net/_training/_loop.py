@@ -9,6 +9,7 @@ A :class:`Trainer` runs epochs on one data set; everything the epochs change
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import copy
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -102,6 +103,29 @@ def schedule_done(optimizer):
     return optimizer.finished
 
 
+def copy_optimizer_state(source, target):
+    """Copy the state of the optimizer ``source`` into ``target``, a copy of it.
+
+    Arrays, and lists of them, are copied into those of ``target`` when their
+    shapes match (no allocation); other attributes are deep-copied. Private
+    attributes (scratch buffers, settings derived from the public ones) are
+    left as they are.
+    """
+    for name, value in vars(source).items():
+        if not name.startswith("_"):
+            setattr(target, name, _copied(value, getattr(target, name, None)))
+
+
+def _copied(value, into):
+    if (isinstance(value, np.ndarray) and isinstance(into, np.ndarray)
+            and into.shape == value.shape and into.dtype == value.dtype):
+        np.copyto(into, value)
+        return into
+    if isinstance(value, list) and isinstance(into, list) and len(into) == len(value):
+        return [_copied(v, i) for v, i in zip(value, into)]
+    return copy.deepcopy(value)
+
+
 # -- state and stopping ----------------------------------------------------------
 @dataclass
 class TrainingState:
@@ -152,6 +176,44 @@ class TrainingState:
         """Replace the parameters by ``params`` (weights then biases, as :attr:`params`)."""
         n = len(self.coefs)
         self.coefs, self.intercepts = list(params[:n]), list(params[n:])
+
+
+class EpochSnapshot:
+    """A :class:`TrainingState` as it was at the end of an epoch, in reused buffers.
+
+    :meth:`take` records the parameters, the optimizer's state, the random
+    state and the counters; :meth:`restore` puts them back, so that an
+    interrupted run leaves the state of its last completed epoch.
+    """
+
+    def __init__(self, state):
+        self.params = [p.copy(order="K") for p in state.params]
+        self.optimizer = copy.deepcopy(state.optimizer)
+        self.take(state, params=False)
+
+    def take(self, state, params=True):
+        """Record ``state`` (its parameters too when ``params``)."""
+        if params:
+            for saved, p in zip(self.params, state.params):
+                np.copyto(saved, p)
+            copy_optimizer_state(state.optimizer, self.optimizer)
+        self.rng = state.rng.get_state()
+        scores = state.validation_scores
+        self.counters = (
+            state.n_iter, state.t, len(state.loss_curve), None if scores is None else len(scores),
+            state.best_loss, state.best_validation_score, state.no_improvement_count,
+        )
+
+    def restore(self, state):
+        """Put ``state`` back as it was recorded."""
+        state.load_params(self.params)
+        copy_optimizer_state(self.optimizer, state.optimizer)
+        state.rng.set_state(self.rng)
+        (state.n_iter, state.t, n_losses, n_scores, state.best_loss,
+         state.best_validation_score, state.no_improvement_count) = self.counters
+        del state.loss_curve[n_losses:]
+        if n_scores is not None:
+            del state.validation_scores[n_scores:]
 
 
 @dataclass
@@ -248,8 +310,10 @@ class Trainer:
         Parameters
         ----------
         state : TrainingState
-            Trained in place. On an interrupt (``KeyboardInterrupt``) it keeps
-            the parameters of its last completed epoch; with ``validation``,
+            Trained in place. On an interrupt (``KeyboardInterrupt``) it is
+            put back as it was at the end of its last completed epoch
+            (parameters, optimizer, random state, counters; see
+            :class:`EpochSnapshot`); with ``validation``,
             it ends with the parameters of the best-scoring epoch.
         n_epochs : int
             Most epochs to run.
@@ -274,7 +338,7 @@ class Trainer:
             :data:`ANNEALED`, :data:`STOPPED_BY_HOOK`, :data:`INTERRUPTED`.
         """
         ws, batches = self._prepare(state)
-        last_good = [p.copy(order="K") for p in state.params]
+        last_good = EpochSnapshot(state)
         best = None
         start = None  # objective on the first batch, before any step
         start_penalty = penalty_value(state.optimizer, state.coefs)
@@ -299,8 +363,6 @@ class Trainer:
 
                 if not all(np.isfinite(p).all() for p in state.params):
                     self._diverged(state, np.nan)
-                for saved, p in zip(last_good, state.params):
-                    np.copyto(saved, p)
                 state.n_iter += 1
                 state.t += len(self.rows)
                 objective = accumulated / self.total_weight
@@ -321,6 +383,7 @@ class Trainer:
                         best = [p.copy(order="K") for p in state.params]
                     stopping.update(state, score)
                 end_epoch(state.optimizer, state.t, (epoch + 1) / n_epochs if planned else None)
+                last_good.take(state)
                 if on_epoch_end is not None and on_epoch_end(state):
                     reason = STOPPED_BY_HOOK
                     break
@@ -352,7 +415,7 @@ class Trainer:
                 "Training interrupted by the user; the model keeps the weights "
                 f"of the last completed epoch ({state.n_iter})."
             )
-            state.load_params(last_good)
+            last_good.restore(state)
             reason = INTERRUPTED
         if best is not None:
             state.load_params(best)
