@@ -70,8 +70,9 @@ def soft_threshold(x, threshold, out=None, work=None):
     ----------
     x : ndarray
         Values to shrink.
-    threshold : float
-        Non-negative amount of shrinkage.
+    threshold : float or ndarray
+        Non-negative amount of shrinkage: one for all, or one per entry
+        (an array shaped like ``x``).
     out : ndarray, default=None
         Where to write the result (may be ``x`` itself for an in-place update).
     work : ndarray, default=None
@@ -94,8 +95,16 @@ def soft_threshold(x, threshold, out=None, work=None):
         out = np.array(x, copy=True)
     elif out is not x:
         out[...] = x
-    _kernels.soft_threshold_inplace(out, threshold, work)
+    _shrink(out, threshold, work)
     return out
+
+
+def _shrink(W, threshold, work=None):
+    """Soft-threshold ``W`` in place by a float or by an array of per-entry thresholds."""
+    if np.ndim(threshold):  # x - clip(x, -t, t), as the kernel for a float
+        W -= np.clip(W, np.negative(threshold), threshold, out=work)
+    else:
+        _kernels.soft_threshold_inplace(W, threshold, work)
 
 
 def group_soft_threshold(W, threshold):
@@ -109,8 +118,9 @@ def group_soft_threshold(W, threshold):
     ----------
     W : ndarray of shape (n_rows, n_columns)
         The matrix whose rows are shrunk, in place.
-    threshold : float
-        Non-negative amount of shrinkage of each row's norm.
+    threshold : float or ndarray of shape (n_rows,)
+        Non-negative amount of shrinkage of each row's norm: one for all
+        rows, or one per row.
 
     Examples
     --------
@@ -202,8 +212,13 @@ class Penalty:
         ----------
         W : ndarray of shape (n_in, n_out)
             The weights of layer ``layer``, overwritten.
-        step : float
-            Step size of the proximal operator.
+        step : float or ndarray of shape (n_in, n_out)
+            Step size of the proximal operator: a float under SGD, an array
+            of per-coordinate steps ``eta_t / D`` under Adam, the prox then
+            being taken in the metric ``diag(D) / eta_t`` (see
+            :mod:`skl1net._optim._adam`). A prox that does not separate by
+            coordinate may use any larger per-group metric, such as each
+            group's smallest step.
         layer : int
             Index of the weight matrix.
 
@@ -321,9 +336,9 @@ class L1Prox(Penalty):
         return self.lmbda * _abs_sum(W)
 
     def prox(self, W, step, layer):
-        """Soft-threshold ``W`` in place by ``step * lmbda``."""
+        """Soft-threshold ``W`` in place by ``step * lmbda`` (``step`` a float or per entry)."""
         if self.lmbda:
-            _kernels.soft_threshold_inplace(W, step * self.lmbda)
+            _shrink(W, step * self.lmbda)
 
 
 class GroupL1Prox(Penalty):
@@ -369,13 +384,20 @@ class GroupL1Prox(Penalty):
         return self.lmbda * np.sqrt(W.shape[1]) * groups
 
     def prox(self, W, step, layer):
-        """Group soft-threshold of the rows of layer 0, soft-threshold of the others, in place."""
+        """Group soft-threshold of the rows of layer 0, soft-threshold of the others, in place.
+
+        With per-entry steps (an array), row ``j`` of layer 0 takes its
+        smallest step ``min_k step[j, k]``: the prox in the scalar metric of
+        the row that majorizes the per-entry one.
+        """
         if not self.lmbda:
             return
         if layer == 0:
+            if np.ndim(step):
+                step = np.min(step, axis=1) if W.shape[1] else np.zeros(W.shape[0], W.dtype)
             group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
         else:
-            _kernels.soft_threshold_inplace(W, step * self.lmbda)
+            _shrink(W, step * self.lmbda)
 
 
 #: The built-in penalties by the name ``L1MLPClassifier(penalty=...)`` accepts.

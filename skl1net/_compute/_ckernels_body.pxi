@@ -451,3 +451,4 @@ def add_csr_t_product(C, double alpha, A, B):
         _add_csr_t_product(C, alpha, A.data, A.indices, A.indptr, np.ascontiguousarray(B))
     except (ValueError, TypeError):
         _npkernels.add_csr_t_product(C, alpha, A, B)
+include "_ckernels_adam.pxi"

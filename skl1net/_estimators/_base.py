@@ -36,9 +36,13 @@ from ..exceptions import ConstantOutputWarning, InconsistentVersionWarning, Inpu
 from .._network._mlp import Workspace, forward, init_params, weight_layout
 from ..penalties import PENALTIES, Penalty, make_penalty
 from .._optim._schedules import make_schedule
+from .._optim._adam import AUTO_ETA as ADAM_AUTO_ETA, Adam
 from .._optim._sgd import SGD
 from ._validation import naming
 
+
+#: The optimizer of each ``solver``.
+SOLVERS = {"sgd": SGD, "adam": Adam}
 
 #: Training stops as diverged when an epoch's objective is not finite or exceeds
 #: this many times ``1 + `` the objective measured on the first batch of the call.
@@ -175,6 +179,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         "power_t": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
+        "solver": [StrOptions(set(SOLVERS))],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
         "shuffle": ["boolean"],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -210,6 +218,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         random_state,
         verbose,
         debias=False,
+        solver="sgd",
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -222,6 +234,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         self.power_t = power_t
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        self.solver = solver
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.shuffle = shuffle
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
@@ -438,18 +454,19 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             elif self.best_loss_ is None:
                 self.best_loss_ = np.inf
         penalty = make_penalty(self.penalty, self.lmbda)
-        if self._optimizer is None or not incremental:
+        if (self._optimizer is None or not incremental
+                or type(self._optimizer) is not SOLVERS[self.solver]):
             self._optimizer = self._make_optimizer(penalty, X, Y, sample_weight)
         else:
-            # Keep the velocities; hyperparameters changed by set_params apply
-            # (a data-dependent eta such as 'auto' keeps its first value).
+            # Keep the velocities or moments; hyperparameters changed by
+            # set_params apply (a data-dependent eta such as 'auto' keeps its
+            # first value).
             self._optimizer = copy.deepcopy(self._optimizer)
             eta = self.eta if isinstance(self.eta, Real) else self._optimizer.eta
             self._optimizer.reconfigure(
-                penalty=penalty,
-                schedule=make_schedule(self.learning_rate, eta, self.power_t),
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
+                penalty,
+                make_schedule(self.learning_rate, eta, self.power_t),
+                **self._optimizer_params(),
             )
             self._optimizer.resume(self.coefs_, self.intercepts_)
         n_iter = self.n_iter_
@@ -459,13 +476,26 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         return self
 
     def _make_optimizer(self, penalty, X, Y, sample_weight):
-        """A new :class:`~skl1net._optim._sgd.SGD` for ``penalty`` and the parameters, starting at :meth:`_initial_eta`."""
-        return SGD(
+        """A new optimizer of ``solver`` for ``penalty`` and the parameters, starting at :meth:`_initial_eta`.
+
+        Under Adam, ``eta='auto'`` is :data:`~skl1net._optim._adam.AUTO_ETA`.
+        """
+        if self.solver == "adam":
+            self.eta_ = ADAM_AUTO_ETA if self.eta == "auto" else float(self.eta)
+            eta = self.eta_
+        else:
+            eta = self._initial_eta(X, Y, sample_weight)
+        return SOLVERS[self.solver](
             penalty,
-            make_schedule(self.learning_rate, self._initial_eta(X, Y, sample_weight), self.power_t),
-            momentum=self.momentum,
-            nesterov=self.nesterovs_momentum,
+            make_schedule(self.learning_rate, eta, self.power_t),
+            **self._optimizer_params(),
         ).init(self.coefs_, self.intercepts_)
+
+    def _optimizer_params(self):
+        """The hyperparameters of ``solver``'s optimizer, by its constructor's names."""
+        if self.solver == "adam":
+            return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        return {"momentum": self.momentum, "nesterov": self.nesterovs_momentum}
 
     def _initial_eta(self, X, Y, sample_weight):
         """Learning rate to start from on the (validated) training data ``X``, targets ``Y`` and weights.
@@ -625,7 +655,8 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         raise ValueError(
             f"Training diverged after {self.n_iter_} complete epoch(s): the "
             f"objective became {objective:.4g}{grew}. The learning rate "
-            f"eta={self.eta!r}{value} is too large for this data: lower `eta`, or "
+            f"eta={self.eta!r}{value} is too large for this data with "
+            f"solver={self.solver!r}: lower `eta`, or "
             "standardize the features (for example with "
             "sklearn.preprocessing.StandardScaler)."
         )

@@ -50,7 +50,6 @@ import numpy as np
 
 from .._optim._constraints import FixedSupport
 from .._optim._schedules import LinearDecay
-from .._optim._sgd import SGD
 
 #: Fewest debiasing epochs (unless the penalized phase ran fewer).
 MIN_EPOCHS = 10
@@ -86,11 +85,11 @@ def refit_support(est, X, Y, sample_weight, y, n_epochs):
     saved = est.best_loss_, est._no_improvement_count
     n = n_debias_epochs(n_epochs)
     # the penalized fit's eta: no step rule to evaluate on the data again
-    optimizer = SGD(
+    # the same solver (SGD or Adam), with fresh state
+    optimizer = type(penalized)(
         None,
         LinearDecay(ETA_FRACTION * penalized.eta, n),
-        momentum=est.momentum,
-        nesterov=est.nesterovs_momentum,
+        **est._optimizer_params(),
         constraint=FixedSupport([W != 0 for W in est.coefs_]),
     ).init(est.coefs_, est.intercepts_)
     est._optimizer = optimizer
