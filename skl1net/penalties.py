@@ -95,16 +95,8 @@ def soft_threshold(x, threshold, out=None, work=None):
         out = np.array(x, copy=True)
     elif out is not x:
         out[...] = x
-    _shrink(out, threshold, work)
+    _kernels.soft_threshold_inplace(out, threshold, work)
     return out
-
-
-def _shrink(W, threshold, work=None):
-    """Soft-threshold ``W`` in place by a float or by an array of per-entry thresholds."""
-    if np.ndim(threshold):  # x - clip(x, -t, t), as the kernel for a float
-        W -= np.clip(W, np.negative(threshold), threshold, out=work)
-    else:
-        _kernels.soft_threshold_inplace(W, threshold, work)
 
 
 def group_soft_threshold(W, threshold):
@@ -213,12 +205,9 @@ class Penalty:
         W : ndarray of shape (n_in, n_out)
             The weights of layer ``layer``, overwritten.
         step : float or ndarray of shape (n_in, n_out)
-            Step size of the proximal operator: a float under SGD, an array
-            of per-coordinate steps ``eta_t / D`` under Adam, the prox then
-            being taken in the metric ``diag(D) / eta_t`` (see
-            :mod:`skl1net._optim._adam`). A prox that does not separate by
-            coordinate may use any larger per-group metric, such as each
-            group's smallest step.
+            Step size: a float under SGD; under Adam the per-entry steps
+            ``eta_t / D``, the prox in the metric ``diag(D) / eta_t`` (a
+            non-separable prox may take each group's smallest step).
         layer : int
             Index of the weight matrix.
 
@@ -338,7 +327,7 @@ class L1Prox(Penalty):
     def prox(self, W, step, layer):
         """Soft-threshold ``W`` in place by ``step * lmbda`` (``step`` a float or per entry)."""
         if self.lmbda:
-            _shrink(W, step * self.lmbda)
+            _kernels.soft_threshold_inplace(W, step * self.lmbda)
 
 
 class GroupL1Prox(Penalty):
@@ -386,9 +375,7 @@ class GroupL1Prox(Penalty):
     def prox(self, W, step, layer):
         """Group soft-threshold of the rows of layer 0, soft-threshold of the others, in place.
 
-        With per-entry steps (an array), row ``j`` of layer 0 takes its
-        smallest step ``min_k step[j, k]``: the prox in the scalar metric of
-        the row that majorizes the per-entry one.
+        Per-entry steps: each row of layer 0 takes its smallest step.
         """
         if not self.lmbda:
             return
@@ -397,7 +384,7 @@ class GroupL1Prox(Penalty):
                 step = np.min(step, axis=1) if W.shape[1] else np.zeros(W.shape[0], W.dtype)
             group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
         else:
-            _shrink(W, step * self.lmbda)
+            _kernels.soft_threshold_inplace(W, step * self.lmbda)
 
 
 #: The built-in penalties by the name ``L1MLPClassifier(penalty=...)`` accepts.

@@ -109,6 +109,8 @@ def add_scaled_sign(W, scale, G, work=None):
 def soft_threshold_inplace(W, threshold, work=None):
     """``W <- sign(W) * max(|W| - threshold, 0)`` in place, as ``W -= clip(W, -t, t)``.
 
+    ``threshold`` is a float, or an array of per-entry thresholds shaped like ``W``.
+
     ``x - clip(x, -t, t)`` equals the soft-threshold for every ``x``: two
     passes with one temporary (``work`` if given), without sign, abs or
     maximum arrays.
