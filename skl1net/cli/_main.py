@@ -166,6 +166,7 @@ def _make_model(args, lmbda):
         batch_size=args.batch_size,
         max_iter=args.epochs,
         random_state=args.seed,
+        **({} if args.solver is None else {"solver": args.solver}),
     )
     return clf if args.no_scale else make_pipeline(StandardScaler(), clf)
 
@@ -377,6 +378,10 @@ def _training_options():
     )
     parent.add_argument(
         "--batch-size", type=_batch_size, default="auto", help="default: min(100, rows)"
+    )
+    parent.add_argument(
+        "--solver", choices=("sgd", "adam"), default=None,
+        help="optimizer (default: L1MLPClassifier's)",
     )
     parent.add_argument(
         "--test-size",
