@@ -4,6 +4,7 @@
 
 from ._estimators._classifier import L1MLPClassifier
 from ._estimators._cv import L1MLPClassifierCV
+from ._estimators._cv_regressor import L1MLPRegressorCV
 from ._training._path import lmbda_max, lmbda_path
 from ._estimators._regressor import L1MLPRegressor
 
@@ -13,6 +14,7 @@ __all__ = [
     "L1MLPClassifier",
     "L1MLPClassifierCV",
     "L1MLPRegressor",
+    "L1MLPRegressorCV",
     "lmbda_max",
     "lmbda_path",
     "__version__",
