@@ -7,6 +7,7 @@ from ._estimators._cv import L1MLPClassifierCV
 from ._estimators._cv_regressor import L1MLPRegressorCV
 from ._training._path import lmbda_max, lmbda_path
 from ._estimators._regressor import L1MLPRegressor
+from ._estimators._selection import L1FeatureSelector
 
 __version__ = "0.1.0"
 
@@ -15,6 +16,7 @@ __all__ = [
     "L1MLPClassifierCV",
     "L1MLPRegressor",
     "L1MLPRegressorCV",
+    "L1FeatureSelector",
     "lmbda_max",
     "lmbda_path",
     "__version__",
