@@ -11,7 +11,7 @@ from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.model_selection import GridSearchCV
 
 from skl1net import L1MLPClassifier, L1MLPClassifierCV, lmbda_path
-from skl1net._optim import _sgd
+from skl1net._optim import _optimizer, _sgd
 from skl1net._network._mlp import ACTIVATIONS, LOSSES, Workspace, init_params
 
 pytestmark = pytest.mark.filterwarnings(
@@ -36,7 +36,8 @@ def test_divergence_raises_a_clear_error_and_leaves_no_model(penalty):
     X, y = load_breast_cancer(return_X_y=True)
     # max_iter is huge: the test would hang if divergence went unnoticed.
     model = diverging_model(penalty=penalty, max_iter=10**6)
-    with pytest.raises(ValueError, match=r"diverged.*eta=10\.0 is too large.*lower `eta`"):
+    message = r"diverged.*eta=10\.0 with solver='sgd' is too large.*lower `eta`"
+    with pytest.raises(ValueError, match=message):
         model.fit(X, y)
     assert not hasattr(model, "coefs_")
 
@@ -75,7 +76,7 @@ def interrupt_after(monkeypatch):
 
     def arm(k):
         calls = []
-        step = _sgd.SGD.step_layer
+        step = _optimizer.Optimizer.step_layer
 
         def interrupted_step(self, *args):
             calls.append(None)
@@ -83,7 +84,7 @@ def interrupt_after(monkeypatch):
                 raise KeyboardInterrupt
             return step(self, *args)
 
-        monkeypatch.setattr(_sgd.SGD, "step_layer", interrupted_step)
+        monkeypatch.setattr(_optimizer.Optimizer, "step_layer", interrupted_step)
         return calls
 
     return arm
@@ -116,9 +117,12 @@ def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after
     np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(X))
 
 
-def test_partial_fit_after_an_interrupted_fit_equals_that_of_a_clean_model(interrupt_after):
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_partial_fit_after_an_interrupted_fit_equals_that_of_a_clean_model(
+    interrupt_after, solver
+):
     X, y = small_digits()
-    params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0)
+    params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0, solver=solver)
     interrupt_after(2 * 6 + 3)  # in epoch 3: velocities and shuffling have moved on
     model = L1MLPClassifier(max_iter=50, **params)
     with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning, match="interrupted"):

@@ -112,14 +112,17 @@ def schedule_done(optimizer):
 def copy_optimizer_state(source, target):
     """Copy the state of the optimizer ``source`` into ``target``, a copy of it.
 
-    Arrays, and lists of them, are copied into those of ``target`` when their
-    shapes match (no allocation); other attributes are deep-copied. Private
-    attributes (scratch buffers, settings derived from the public ones) are
-    left as they are.
+    The state is what the optimizer's copies keep (its ``__getstate__``):
+    scratch buffers it leaves out (as None) or drops stay as they are in
+    ``target``. Arrays, in lists and tuples too, are copied into those of
+    ``target`` when their shapes match (no allocation); other values are
+    deep-copied.
     """
-    for name, value in vars(source).items():
-        if not name.startswith("_"):
-            setattr(target, name, _copied(value, getattr(target, name, None)))
+    live = vars(source)
+    for name, value in (source.__getstate__() or {}).items():
+        if value is None and live[name] is not None:  # scratch, left out of copies
+            continue
+        setattr(target, name, _copied(value, getattr(target, name, None)))
 
 
 def _copied(value, into):
@@ -127,8 +130,9 @@ def _copied(value, into):
             and into.shape == value.shape and into.dtype == value.dtype):
         np.copyto(into, value)
         return into
-    if isinstance(value, list) and isinstance(into, list) and len(into) == len(value):
-        return [_copied(v, i) for v, i in zip(value, into)]
+    if (isinstance(value, (list, tuple)) and type(into) is type(value)
+            and len(into) == len(value)):
+        return type(value)(_copied(v, i) for v, i in zip(value, into))
     return copy.deepcopy(value)
 
 
