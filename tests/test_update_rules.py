@@ -233,10 +233,10 @@ def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
     # epochs 1-6 at the full rate (the 6th is the decay's first, as in a planned
     # 10-epoch fit), then 0.16, 0.12, 0.08, 0.04
     assert [round(r[0], 6) for r in rates] == [0.2, 0.16, 0.12, 0.08, 0.04]
-    # partial_fit goes on at the last rate, as after a planned fit
+    # partial_fit after the fit starts a new stream at eta, as after a planned fit
     before = clf.coefs_[0].copy()
     clf.partial_fit(X, y)
-    assert clf._optimizer.eta_t == pytest.approx(0.04) and not np.array_equal(before, clf.coefs_[0])
+    assert clf._optimizer.eta_t == pytest.approx(0.2) and not np.array_equal(before, clf.coefs_[0])
 
 
 def test_anneal_plateau_in_the_decay_still_stops():
