@@ -56,6 +56,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import indexable
 
 from .._estimators._base import validation_split, warn_if_unscaled
+from .._estimators._checks import check_sparse_structure
 from .._compute._blas import matmul as blas_matmul
 from .._network._mlp import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ..penalties import make_penalty
@@ -403,6 +404,7 @@ def lmbda_path(
     >>> len(path), path[0].zero_fraction > path[-1].zero_fraction
     (3, True)
     """
+    check_sparse_structure(X)  # before its rows are taken or its norms computed
     if estimator is None:
         estimator = _default_estimator(y)
     if sp.issparse(y) and not is_classifier(estimator):
