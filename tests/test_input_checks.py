@@ -10,7 +10,6 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skl1net import L1MLPClassifier, L1MLPRegressor, lmbda_max, lmbda_path
-from skl1net._estimators._checks import check_sparse_structure
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +203,8 @@ def test_corrupt_sparse_multilabel_targets_are_refused(iris):
 
 
 def test_sparse_check_leaves_sound_matrices_untouched():
+    from skl1net._estimators._checks import check_sparse_structure
+
     X = sp.random(50, 20, density=0.2, format="csr", random_state=0)
     X.indices = X.indices.copy()
     # unsorted indices and spare room past indptr[-1] are legal
