@@ -1,4 +1,4 @@
-"""What a fit leaves behind: ``loss_``, the regressor's output biases, compacted empty networks."""
+"""What a fit leaves: ``loss_``, the regressor's output biases, compacted empty networks."""
 
 import warnings
 
@@ -75,7 +75,8 @@ def test_output_bias_starts_at_the_weighted_target_mean_only_on_a_new_network():
     reg = L1MLPRegressor(hidden_layer_sizes=(4,), eta=1e-12, learning_rate="constant",
                          random_state=0)
     reg.partial_fit(X, y, sample_weight=sw)
-    np.testing.assert_allclose(reg.intercepts_[-1], np.average(y, axis=0, weights=sw), rtol=1e-9)
+    mean = np.average(y, axis=0, weights=sw)
+    np.testing.assert_allclose(reg.intercepts_[-1], mean, rtol=1e-9)
     start = reg.intercepts_[-1].copy()
     reg.partial_fit(X, y + 1000.0)  # training goes on: no new start
     np.testing.assert_allclose(reg.intercepts_[-1], start, rtol=1e-9)
@@ -125,9 +126,11 @@ def test_a_network_without_hidden_units_advises_a_refit_that_works(empty_clf):
     old.coefs_ = [np.zeros((64, 0)), np.zeros((0, 0)), np.zeros((0, 10))]
     old.intercepts_ = [np.zeros(0), np.zeros(0), old.intercepts_[-1]]
     old.hidden_layer_sizes = (0, 0)
-    with pytest.raises(ValueError, match=r"no hidden units left.*set_params\(hidden_layer_sizes=\.\.\.\)"):
+    advice = r"no hidden units left.*set_params\(hidden_layer_sizes=\.\.\.\)"
+    with pytest.raises(ValueError, match=advice):
         old.partial_fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        old.set_params(hidden_layer_sizes=(4,), warm_start=False, lmbda=0.0, max_iter=2).fit(X, y)
+        old.set_params(hidden_layer_sizes=(4,), warm_start=False, lmbda=0.0, max_iter=2)
+        old.fit(X, y)
     assert old.coefs_[0].shape == (64, 4)

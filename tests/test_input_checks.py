@@ -34,7 +34,8 @@ def small_clf(**params):
 def test_class_weight_values_must_be_finite_and_non_negative(iris, value, call):
     X, y = iris
     clf = small_clf(class_weight={0: value, 1: 1.0, 2: 1.0})
-    with pytest.raises(ValueError, match="class_weight must map classes to finite, non-negative numbers; class 0 has"):
+    message = "class_weight must map classes to finite, non-negative numbers; class 0 has"
+    with pytest.raises(ValueError, match=message):
         if call == "fit":
             clf.fit(X, y)
         elif call == "partial_fit":
@@ -92,7 +93,8 @@ def test_huge_sample_weight_times_class_weight_does_not_overflow(iris):
     X, y = iris
     cw = {0: 1e305, 1: 2e305, 2: 1e305}
     huge = small_clf(class_weight=cw).fit(X, y, sample_weight=np.full(len(y), 1e305))
-    plain = small_clf(class_weight={0: 0.5, 1: 1.0, 2: 0.5}).fit(X, y, sample_weight=np.ones(len(y)))
+    plain = small_clf(class_weight={0: 0.5, 1: 1.0, 2: 0.5})
+    plain.fit(X, y, sample_weight=np.ones(len(y)))
     for a, b in zip(huge.coefs_, plain.coefs_):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
 
@@ -114,14 +116,16 @@ def test_huge_sample_weight_regressor_and_lmbda_max(iris):
 @pytest.mark.parametrize("dtype, scale", [(np.float64, 1e154), (np.float32, 1e19)])
 def test_features_too_large_for_the_dtype_are_refused(digits, Est, dtype, scale):
     X, y = digits
-    with pytest.raises(ValueError, match="The features are too large to train on: their squared norms overflow"):
+    message = "The features are too large to train on: their squared norms overflow"
+    with pytest.raises(ValueError, match=message):
         Est(max_iter=2).fit((X * scale).astype(dtype), y)
 
 
 @pytest.mark.parametrize("Est", [L1MLPClassifier, L1MLPRegressor])
 def test_features_too_small_to_train_are_refused(digits, Est):
     X, y = digits
-    with pytest.raises(ValueError, match=r"The features are too small to train on \(mean row norm 3\.9e-30\)"):
+    message = r"The features are too small to train on \(mean row norm 3\.9e-30\)"
+    with pytest.raises(ValueError, match=message):
         Est(max_iter=2).fit(X * 1e-30, y)
     with pytest.raises(ValueError, match=r"too small to train on \(mean row norm 0\.00039\)"):
         Est(max_iter=2).fit(X * 1e-4, y)

@@ -105,7 +105,8 @@ def test_a_loaded_model_is_checked_again_before_predicting(fitted, iris):
     loaded = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
     loaded.classes_ = loaded.classes_[:2]
-    with pytest.raises(ValueError, match="classes_ has 2 classes but the output layer has 3 units"):
+    message = "classes_ has 2 classes but the output layer has 3 units"
+    with pytest.raises(ValueError, match=message):
         loaded.predict(X)
     with pytest.raises(ValueError, match="classes_ has 2 classes"):
         loaded.partial_fit(X[:10], np.zeros(10, dtype=int))

@@ -31,7 +31,9 @@ from .._network._mlp import ACTIVATIONS
 def _check_range(name, what, index, bound):
     """Raise unless every entry of the integer array ``index`` is in ``[0, bound)``."""
     if index.dtype.kind not in "iu":
-        raise ValueError(f"Invalid {name}: its {what} have dtype {index.dtype}, not an integer type.")
+        raise ValueError(
+            f"Invalid {name}: its {what} have dtype {index.dtype}, not an integer type."
+        )
     if len(index) == 0:
         return
     low, high = index.min(), index.max()
@@ -44,7 +46,7 @@ def _check_range(name, what, index, bound):
 
 
 def check_sparse_structure(X, name="X"):
-    """Raise ``ValueError`` if the index arrays of the sparse matrix ``X`` are malformed.
+    """Raise ``ValueError`` if the index arrays of a sparse matrix ``X`` are malformed.
 
     Checks what scipy's ``check_format(full_check=True)`` checks (the index
     pointer starts at 0, never decreases and ends within the index array;
@@ -59,10 +61,10 @@ def check_sparse_structure(X, name="X"):
     >>> X = sp.csr_matrix([[1.0, 0.0], [0.0, 2.0]])
     >>> check_sparse_structure(X)
     >>> X.indices[0] = 5
-    >>> check_sparse_structure(X)
+    >>> check_sparse_structure(X)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: Invalid X: the sparse matrix is corrupt, its column indices must lie in [0, 2) but it holds 5.
+    ValueError: Invalid X: the sparse matrix is corrupt, its column indices must lie in [0, 2) ...
     """
     if not sp.issparse(X):
         return
@@ -70,7 +72,10 @@ def check_sparse_structure(X, name="X"):
     if fmt == "coo":
         row, col = X.row, X.col
         if row.shape != col.shape or row.shape != X.data.shape:
-            raise ValueError(f"Invalid {name}: the sparse matrix is corrupt, its row, col and data arrays differ in length.")
+            raise ValueError(
+                f"Invalid {name}: the sparse matrix is corrupt, its row, col and data "
+                "arrays differ in length."
+            )
         _check_range(name, "row indices", row, X.shape[0])
         _check_range(name, "column indices", col, X.shape[1])
         return
@@ -84,7 +89,8 @@ def check_sparse_structure(X, name="X"):
     if indptr.dtype.kind not in "iu" or indptr.ndim != 1 or len(indptr) != n_major + 1:
         raise ValueError(
             f"Invalid {name}: the sparse matrix is corrupt, its index pointer (indptr) "
-            f"must be {n_major + 1} integers, got {indptr.dtype} of shape {indptr.shape}."
+            f"must be {n_major + 1} integers, got {indptr.dtype} of shape "
+            f"{indptr.shape}."
         )
     if indices.ndim != 1 or len(indices) != len(X.data):
         raise ValueError(
@@ -134,10 +140,10 @@ def check_class_weight(class_weight, classes):
     >>> import numpy as np
     >>> from skl1net._estimators._checks import check_class_weight
     >>> check_class_weight({0: 1.0, 1: 2.0}, np.array([0, 1, 2]))
-    >>> check_class_weight({0: -1.0}, np.array([0, 1]))
+    >>> check_class_weight({0: -1.0}, np.array([0, 1]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: class_weight must map classes to finite, non-negative numbers; class 0 has -1.0.
+    ValueError: class_weight must map classes to finite, non-negative numbers; class 0 ...
     """
     if not isinstance(class_weight, dict):
         return
@@ -159,7 +165,8 @@ def check_class_weight(class_weight, classes):
                 "class_weight must map classes to finite, non-negative numbers; "
                 f"class {key!r} has {value!r}."
             )
-    if class_weight and not any(class_weight.values()) and len(class_weight) == len(known):
+    every_class = len(class_weight) == len(known)
+    if class_weight and every_class and not any(class_weight.values()):
         raise ValueError("class_weight is zero for every class: no sample would count.")
 
 
@@ -192,40 +199,23 @@ def check_feature_scale(sq_norms, X):
         )
     if 0 < mean < TINY_ROW_NORM**2:
         raise ValueError(
-            f"The features are too small to train on (mean row norm {math.sqrt(mean):.3g}): "
-            "SGD barely moves the first layer's weights and the model stays at its "
-            "random start. Standardize them, for example with "
-            "sklearn.preprocessing.StandardScaler."
+            "The features are too small to train on (mean row norm "
+            f"{math.sqrt(mean):.3g}): SGD barely moves the first layer's weights "
+            "and the model stays at its random start. Standardize them, for "
+            "example with sklearn.preprocessing.StandardScaler."
         )
 
 
 # -- fitted models ---------------------------------------------------------------
-def _check_outputs(est, n_units):
-    """Raise ``ValueError`` unless the output layer's ``n_units`` suit the targets of ``est``."""
-    if is_classifier(est):
-        classes = np.asarray(est.classes_)
-        if est._multilabel:
-            expected, which = len(classes), f"classes_ has {len(classes)} labels"
-        else:
-            expected = 1 if len(classes) == 2 else len(classes)
-            which = f"classes_ has {len(classes)} classes"
-        if len(classes) < 2 and not est._multilabel:
-            raise ValueError(f"Inconsistent model: {which}, fewer than 2.")
-        if expected != n_units:
-            raise ValueError(f"Inconsistent model: {which} but the output layer has {n_units} units.")
-        if not np.array_equal(np.asarray(est._label_binarizer.classes_), classes):
-            raise ValueError(
-                "Inconsistent model: classes_ differs from the classes of its label binarizer."
-            )
-    if getattr(est, "n_outputs_", None) != n_units:
-        raise ValueError(
-            f"Inconsistent model: n_outputs_ is {getattr(est, 'n_outputs_', None)} but the "
-            f"output layer has {n_units} units."
-        )
+class _Inconsistent(ValueError):
+    """A fitted model's attributes contradict each other (a ``ValueError``)."""
+
+    def __init__(self, message):
+        super().__init__(f"Inconsistent model: {message}")
 
 
 def check_model(est, *, finite=True):
-    """Raise ``ValueError`` naming the first inconsistency among the fitted attributes of ``est``.
+    """Raise ``ValueError`` naming the first inconsistency of a fitted model ``est``.
 
     Checks that ``coefs_`` and ``intercepts_`` are lists of float arrays of
     one dtype (weights dense or CSR, with sound index arrays), that the shapes
@@ -236,78 +226,99 @@ def check_model(est, *, finite=True):
     is finite.
     """
     try:
-        _check_network(est)
-    except AttributeError as exc:  # an attribute the model needs is missing
-        raise ValueError(f"Inconsistent model: {exc}.") from None
+        n_outputs = _check_layers(est)
+        _check_outputs(est, n_outputs)
+    except (AttributeError, TypeError) as exc:  # a missing or mistyped attribute
+        raise _Inconsistent(f"{exc}.") from None
     if finite:
         check_finite_weights(est)
 
 
-def _check_network(est):
-    try:
-        coefs, intercepts = list(est.coefs_), list(est.intercepts_)
-    except TypeError as exc:
-        raise ValueError(f"Inconsistent model: {exc}.") from None
+def _check_layers(est):
+    """Check the weight matrices and bias vectors; return the output layer's units."""
+    coefs, intercepts = list(est.coefs_), list(est.intercepts_)
     if not coefs or len(coefs) != len(intercepts):
-        raise ValueError(
-            f"Inconsistent model: {len(coefs)} weight matrices and {len(intercepts)} "
-            "bias vectors; a network needs one of each per layer, at least one."
+        raise _Inconsistent(
+            f"{len(coefs)} weight matrices and {len(intercepts)} bias vectors; a "
+            "network needs one of each per layer, at least one."
         )
     dtype = getattr(coefs[0], "dtype", None)
     if dtype not in (np.float32, np.float64):
-        raise ValueError(f"Inconsistent model: coefs_[0] has dtype {dtype}, not float32 or float64.")
-    n_in = getattr(est, "n_features_in_", None)
+        raise _Inconsistent(f"coefs_[0] has dtype {dtype}, not float32 or float64.")
+    n_in = est.n_features_in_
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         dense = isinstance(W, np.ndarray) and W.ndim == 2
         if not (dense or (sp.issparse(W) and W.format == "csr")):
-            raise ValueError(f"Inconsistent model: coefs_[{i}] is not a 2-D array or CSR matrix.")
+            raise _Inconsistent(f"coefs_[{i}] is not a 2-D array or CSR matrix.")
         if not isinstance(b, np.ndarray):
-            raise ValueError(f"Inconsistent model: intercepts_[{i}] is not an array.")
+            raise _Inconsistent(f"intercepts_[{i}] is not an array.")
         for name, value in ((f"coefs_[{i}]", W), (f"intercepts_[{i}]", b)):
             if value.dtype != dtype:
-                raise ValueError(
-                    f"Inconsistent model: {name} has dtype {value.dtype}, coefs_[0] {dtype}."
+                raise _Inconsistent(
+                    f"{name} has dtype {value.dtype}, coefs_[0] {dtype}."
                 )
         if sp.issparse(W):
             check_sparse_structure(W, f"coefs_[{i}]")
         if W.shape[0] != n_in:
             source = "n_features_in_ is" if i == 0 else f"coefs_[{i - 1}] has"
-            raise ValueError(
-                f"Inconsistent model: coefs_[{i}] has {W.shape[0]} rows but {source} {n_in} "
-                f"{'features' if i == 0 else 'columns'}."
+            unit = "features" if i == 0 else "columns"
+            raise _Inconsistent(
+                f"coefs_[{i}] has {W.shape[0]} rows but {source} {n_in} {unit}."
             )
         if b.shape != (W.shape[1],):
-            raise ValueError(
-                f"Inconsistent model: intercepts_[{i}] has shape {b.shape}, coefs_[{i}] "
-                f"{W.shape[1]} columns: it must have shape ({W.shape[1]},)."
+            raise _Inconsistent(
+                f"intercepts_[{i}] has shape {b.shape}, coefs_[{i}] {W.shape[1]} "
+                f"columns: it must have shape ({W.shape[1]},)."
             )
         n_in = W.shape[1]
     names = getattr(est, "feature_names_in_", None)
     if names is not None and len(names) != est.n_features_in_:
-        raise ValueError(
-            f"Inconsistent model: {len(names)} feature names for {est.n_features_in_} features."
+        raise _Inconsistent(
+            f"{len(names)} feature names for {est.n_features_in_} features."
         )
-    if getattr(est, "n_layers_", None) != len(coefs) + 1:
-        raise ValueError(
-            f"Inconsistent model: n_layers_ is {getattr(est, 'n_layers_', None)} but the "
-            f"network has {len(coefs) + 1} layers."
+    if est.n_layers_ != len(coefs) + 1:
+        raise _Inconsistent(
+            f"n_layers_ is {est.n_layers_} but the network has {len(coefs) + 1} layers."
         )
-    _check_outputs(est, n_in)
-    if not isinstance(est.activation, str) or est.activation not in ACTIVATIONS or est.out_activation_ != est._out_activation:
-        raise ValueError(
-            f"Inconsistent model: activation={est.activation!r} and "
-            f"out_activation_={est.out_activation_!r}; the outputs need "
-            f"{est._out_activation!r}."
+    return n_in
+
+
+def _check_outputs(est, n_units):
+    """Check that an output layer of ``n_units`` suits the targets of ``est``."""
+    if is_classifier(est):
+        classes = np.asarray(est.classes_)
+        if est._multilabel:
+            expected, which = len(classes), f"classes_ has {len(classes)} labels"
+        else:
+            expected = 1 if len(classes) == 2 else len(classes)
+            which = f"classes_ has {len(classes)} classes"
+            if len(classes) < 2:
+                raise _Inconsistent(f"{which}, fewer than 2.")
+        if expected != n_units:
+            raise _Inconsistent(f"{which} but the output layer has {n_units} units.")
+        if not np.array_equal(np.asarray(est._label_binarizer.classes_), classes):
+            raise _Inconsistent(
+                "classes_ differs from the classes of its label binarizer."
+            )
+    if est.n_outputs_ != n_units:
+        raise _Inconsistent(
+            f"n_outputs_ is {est.n_outputs_} but the output layer has {n_units} units."
+        )
+    valid = isinstance(est.activation, str) and est.activation in ACTIVATIONS
+    if not valid or est.out_activation_ != est._out_activation:
+        raise _Inconsistent(
+            f"activation={est.activation!r} and out_activation_="
+            f"{est.out_activation_!r}; the outputs need {est._out_activation!r}."
         )
 
 
 def check_finite_weights(est):
-    """Raise ``ValueError`` naming the first weight matrix or bias vector holding NaN or infinity."""
+    """Raise ``ValueError`` naming the first weights or biases holding NaN or inf."""
     for kind in ("coefs_", "intercepts_"):
         for i, value in enumerate(getattr(est, kind)):
             data = value.data if sp.issparse(value) else value
             if not np.isfinite(data).all():
-                raise ValueError(
-                    f"Inconsistent model: {kind}[{i}] contains NaN or infinity; the model "
-                    "is damaged. Refit it or load an intact copy."
+                raise _Inconsistent(
+                    f"{kind}[{i}] contains NaN or infinity; the model is damaged. "
+                    "Refit it or load an intact copy."
                 )

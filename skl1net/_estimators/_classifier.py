@@ -177,6 +177,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     loss_curve_ : list of float
         Objective (mean loss over the epoch plus ``lmbda * R(W)`` at its end)
         after each epoch.
+    loss_ : float
+        The objective after the last epoch, ``loss_curve_[-1]`` (as
+        scikit-learn's MLPs' ``loss_``).
     best_loss_ : float or None
         Smallest objective reached; ``None`` with early stopping.
     validation_scores_ : list of float or None

@@ -118,6 +118,9 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Training samples seen, over all calls.
     loss_curve_ : list of float
         Objective after each epoch.
+    loss_ : float
+        The objective after the last epoch, ``loss_curve_[-1]`` (as
+        scikit-learn's MLPs' ``loss_``).
     best_loss_ : float or None
         Smallest objective reached; ``None`` with early stopping.
     validation_scores_ : list of float or None
