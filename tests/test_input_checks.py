@@ -83,7 +83,7 @@ def test_huge_uniform_sample_weight_fits_as_equal_weights(iris, dtype):
     X, y = iris
     X = X.astype(dtype)
     ones = small_clf().fit(X, y, sample_weight=np.ones(len(y)))
-    huge = small_clf().fit(X, y, sample_weight=np.full(len(y), 1e305))
+    huge = small_clf().fit(X, y, sample_weight=np.full(len(y), 1e307))
     assert huge.eta_ == ones.eta_
     for a, b in zip(huge.coefs_ + huge.intercepts_, ones.coefs_ + ones.intercepts_):
         np.testing.assert_array_equal(a, b)
@@ -91,8 +91,8 @@ def test_huge_uniform_sample_weight_fits_as_equal_weights(iris, dtype):
 
 def test_huge_sample_weight_times_class_weight_does_not_overflow(iris):
     X, y = iris
-    cw = {0: 1e305, 1: 2e305, 2: 1e305}
-    huge = small_clf(class_weight=cw).fit(X, y, sample_weight=np.full(len(y), 1e305))
+    cw = {0: 1e307, 1: 2e307, 2: 1e307}
+    huge = small_clf(class_weight=cw).fit(X, y, sample_weight=np.full(len(y), 1e307))
     plain = small_clf(class_weight={0: 0.5, 1: 1.0, 2: 0.5})
     plain.fit(X, y, sample_weight=np.ones(len(y)))
     for a, b in zip(huge.coefs_, plain.coefs_):
@@ -104,11 +104,25 @@ def test_huge_sample_weight_regressor_and_lmbda_max(iris):
     target = X[:, 0] - X[:, 1]
     reg = L1MLPRegressor(hidden_layer_sizes=(6,), max_iter=3, random_state=0)
     ones = reg.fit(X, target, sample_weight=np.ones(len(y))).coefs_
-    huge = reg.fit(X, target, sample_weight=np.full(len(y), 1e305)).coefs_
+    huge = reg.fit(X, target, sample_weight=np.full(len(y), 1e307)).coefs_
     for a, b in zip(ones, huge):
         np.testing.assert_array_equal(a, b)
-    top = lmbda_max(X, target, reg, sample_weight=np.full(len(y), 1e305))
+    top = lmbda_max(X, target, reg, sample_weight=np.full(len(y), 1e307))
     assert top == pytest.approx(lmbda_max(X, target, reg))
+
+
+@pytest.mark.parametrize("Est", [L1MLPClassifier, L1MLPRegressor])
+def test_huge_sample_weight_lmbda_path_scores_as_equal_weights(iris, Est):
+    X, y = iris
+    target = y if Est is L1MLPClassifier else X[:, 0] - X[:, 1]
+    est = Est(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    paths = [
+        lmbda_path(X, target, [1e-3, 1e-2], estimator=est, random_state=0,
+                   sample_weight=np.full(len(y), w))
+        for w in (1.0, 1e307)
+    ]
+    for plain, huge in zip(*paths):
+        assert (huge.score, huge.objective) == (plain.score, plain.objective)
 
 
 # -- feature scale -----------------------------------------------------------------

@@ -56,7 +56,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import indexable
 
 from .._estimators._base import validation_split, warn_if_unscaled
-from .._estimators._checks import check_sparse_structure
+from .._estimators._checks import check_sparse_structure, relative_weights
 from .._compute._blas import matmul as blas_matmul
 from .._network._mlp import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
 from ..penalties import make_penalty
@@ -411,7 +411,7 @@ def lmbda_path(
         y = y.toarray()  # the fits take it so, and r2_score takes dense targets only
     # one row per sample in each; sparse X (and y) as CSR, whose rows can be taken
     X, y = indexable(X, y if sp.issparse(y) else np.asarray(y))
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    sw = relative_weights(sample_weight)  # the ratios count: sums cannot overflow
     if sw is not None and sw.shape != (y.shape[0],):
         raise ValueError(
             f"sample_weight has shape {sw.shape}; expected ({y.shape[0]},), one per sample."
