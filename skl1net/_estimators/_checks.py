@@ -22,7 +22,7 @@ from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import is_classifier
+from sklearn.base import ClassifierMixin
 
 from .._network._mlp import ACTIVATIONS
 
@@ -285,7 +285,7 @@ def _check_layers(est):
 
 def _check_outputs(est, n_units):
     """Check that an output layer of ``n_units`` suits the targets of ``est``."""
-    if is_classifier(est):
+    if isinstance(est, ClassifierMixin):  # (cheaper than is_classifier)
         classes = np.asarray(est.classes_)
         if est._multilabel:
             expected, which = len(classes), f"classes_ has {len(classes)} labels"
