@@ -249,7 +249,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         """
 
     def _init_output_bias(self, bias, Y, sample_weight):
-        """Set the output ``bias`` of a new network (in place) from its targets ``Y``; default: keep it."""
+        """Set a new network's output ``bias`` in place from its targets; default: keep it."""
 
     @abstractmethod
     def _validation_score(self, X, y, sample_weight):
@@ -284,7 +284,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             raise ValueError("early_stopping=True needs validation_fraction > 0.")
         if first:
             return self._hidden_sizes()
-        check_model(self)  # training goes on from these weights: they must make a network
+        check_model(self)  # training goes on from these weights: they must be a network
         fitted = [int(W.shape[1]) for W in self.coefs_[:-1]]
         sizes = self.hidden_layer_sizes
         if list(np.atleast_1d(sizes)) != fitted:
