@@ -316,8 +316,7 @@ def objective(est, X, y, sample_weight=None):
     >>> bool(np.isclose(objective(reg, X, y), value))
     True
     """
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    sample_weight = relative_weights(sample_weight)  # as the fits take them
     # the weights of the fit's objective: sample_weight with the class_weight
     Y, weights, _ = est._targets(
         y if sp.issparse(y) else np.asarray(y), sample_weight, first=False,
