@@ -31,7 +31,8 @@ from skl1net._compute._blas import ProductGradient, gemm  # noqa: E402
 from skl1net._compute import _kernels  # noqa: E402
 from skl1net._network._mlp import Workspace, init_params  # noqa: E402
 from skl1net.penalties import make_penalty  # noqa: E402
-from skl1net._optim._sgd import _UNPENALIZED, SGD  # noqa: E402
+from skl1net._optim._schedules import Constant  # noqa: E402
+from skl1net._optim._sgd import SGD  # noqa: E402
 
 
 def cpu_us(fn, number=200, repeat=7):
@@ -56,7 +57,7 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
     labels = y[rows].astype(np.intp)
     views = ws._rows(batch)  # the buffers the training step uses
     (H, P), (D1,) = views.activations, views.deltas
-    opt = SGD(make_penalty(penalty, lmbda), eta)
+    opt = SGD(make_penalty(penalty, lmbda), Constant(eta)).init(coefs, intercepts)
     W0, W1 = coefs
     b0 = intercepts[0]
     ws.forward(Xb, coefs, intercepts)
@@ -71,21 +72,19 @@ def step_parts(X, y, batch, penalty, hidden=100, eta=0.1, lmbda=1e-4):
         A = Xb if i == 0 else H
         D = D1 if i == 0 else P
         grad = ProductGradient(A, D, 1.0 / batch)
-        return lambda: opt._update(coefs[i], grad.add_to_weights, opt.penalty, "W", i)
+        return lambda: opt._step(0, i, coefs[i], grad.add_to_weights)
 
     def bias_step(i):
         grad = ProductGradient(None, D1 if i == 0 else P, 1.0 / batch)
-        return lambda: opt._update(intercepts[i], grad.add_to_bias, _UNPENALIZED, "b", i)
+        return lambda: opt._step(1, i, intercepts[i], grad.add_to_bias)
 
-    opt_penalty_free = SGD(make_penalty("l2", 0.0), eta)
+    opt_penalty_free = SGD(None, Constant(eta)).init(coefs, intercepts)
 
     def gemm_only_update(i):
         A = Xb if i == 0 else H
         D = D1 if i == 0 else P
         grad = ProductGradient(A, D, 1.0 / batch)
-        return lambda: opt_penalty_free._update(
-            coefs[i], grad.add_to_weights, opt_penalty_free.penalty, "W", i
-        )
+        return lambda: opt_penalty_free._step(0, i, coefs[i], grad.add_to_weights)
 
     out = ws._loss_work[:batch]
     order = np.random.default_rng(1).permutation(len(X))

@@ -1,61 +1,70 @@
-"""Penalties on the weight matrices of a network.
+"""Penalties on the weight matrices of a network: their mathematics, one class each.
 
-Each penalty is one small class that stores only its strength ``lmbda`` and
-knows three things about ``lmbda * R(W)``:
+The objective of a fit is ``mean loss + lmbda * R(W)``, with ``R`` a sum of
+terms over the weight matrices ``W_0, W_1, ...`` (biases are never
+penalized). A penalty stores its hyperparameters (the strength ``lmbda`` and
+any of its own) and knows, for the weight matrix of one layer:
 
-``value(coefs)``
-    The penalty term of the objective, summed over all weight matrices.
-``add_gradient(W, G, work=None, scale=1.0)``
-    Add ``scale * lmbda * dR(W)`` (a gradient or the book's subgradient) to
-    ``G`` in place: the loss gradient, a velocity, or ``W`` itself (with
-    ``scale = -eta`` that is the penalty's part of a plain SGD step, with the
-    derivative taken at the weights before it). Proximal penalties add nothing.
-``prox(W, step)``
-    Replace ``W`` in place by the proximal operator of ``step * lmbda * R``.
-    Penalties handled through their gradient leave ``W`` unchanged.
-``prox_layer(W, step, layer)``
-    What the optimizer calls: :meth:`Penalty.prox` of ``coefs[layer]``. Only
-    penalties that treat layers differently (``GroupL1Prox``) or per-layer
-    state (``FixedZeros``, the debiasing phase) override it.
-``axpy_prox_layer(W, alpha, V, step, layer)``
-    ``prox_layer`` of ``W + alpha * V``, into ``W``: the last pass of a
-    momentum step. ``L1Prox`` does both in one pass over memory.
-``momentum_lookahead(W, V, mu, scale)``
-    The first pass of a Nesterov step: ``V <- mu * V + scale * lmbda *
-    dR(W)`` and the same term added to ``W``, then ``W -= V``; one kernel
-    (:func:`skl1net._compute._kernels.momentum_lookahead`) with the penalty's term.
+``value(W, layer)``
+    Its term of the objective, ``lmbda * R_layer(W)``.
+``gradient(W, layer, out)``
+    The (sub)gradient ``lmbda * dR_layer(W)``, written into ``out`` (an array
+    shaped like ``W``) and returned. Penalties minimised through their
+    proximal operator have none: their ``gradient`` is ``None``.
+``prox(W, step, layer)``
+    Replace ``W`` in place by the proximal operator of
+    ``step * lmbda * R_layer``. The identity for penalties minimised through
+    their gradient.
 
-Both ``add_gradient`` and ``prox`` take an optional ``work`` array shaped like
-``W`` for their intermediate values, so that the optimizer's hot loop
-allocates nothing. The element-wise work is done by the kernels of
-:mod:`skl1net._compute._kernels`: one pass over ``W`` when compiled, a fixed, small
-number of numpy passes otherwise.
-
-An SGD step with learning rate ``eta`` is then always
-``add_gradient(W, W, scale=-eta); W -= eta * G; prox(W, eta)`` (the same as
-``add_gradient(W, G); W -= eta * G; prox(W, eta)``), which gives the three
-rules of the user guide:
+The optimizers of :mod:`skl1net._optim` take any :class:`Penalty` written this
+way; for the built-in penalties they may run a fused kernel that computes the
+same step in fewer passes over memory. :func:`total_value` sums ``value``
+over the layers. The three rules of the user guide, for an SGD step with
+learning rate ``eta`` and loss gradient ``G``, are then:
 
 * ``L2``: ``W <- W - eta * (G + lmbda * W)``
 * ``L1``: ``W <- W - eta * (G + lmbda * sign(W))``
 * ``L1Prox``: ``W <- sign(V) * max(|V| - eta * lmbda, 0)``, ``V = W - eta * G``
 
-Biases are never passed to a penalty.
+Examples
+--------
+>>> import numpy as np
+>>> from skl1net.penalties import L1Prox
+>>> W = np.array([[0.5, -0.25]])
+>>> L1Prox(0.5).value(W, layer=0)
+0.375
+>>> L1Prox(0.5).prox(W, step=0.5, layer=0); W
+array([[0.25, 0.  ]])
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import copy
+
 import numpy as np
 
 from ._compute import _kernels
-from ._compute import _npkernels
+
+__all__ = [
+    "Penalty",
+    "L2",
+    "L1",
+    "L1Prox",
+    "GroupL1Prox",
+    "PENALTIES",
+    "make_penalty",
+    "total_value",
+    "soft_threshold",
+    "group_soft_threshold",
+]
 
 
 def soft_threshold(x, threshold, out=None, work=None):
     """Soft-thresholding operator ``sign(x) * max(|x| - threshold, 0)``.
 
     Every entry moves toward zero by exactly ``threshold``, or lands on zero
-    if it is closer than that; it never crosses zero.
+    if it is closer than that; it never crosses zero. It is the proximal
+    operator of ``threshold * sum |x|``.
 
     Parameters
     ----------
@@ -66,7 +75,8 @@ def soft_threshold(x, threshold, out=None, work=None):
     out : ndarray, default=None
         Where to write the result (may be ``x`` itself for an in-place update).
     work : ndarray, default=None
-        Scratch array shaped like ``x`` (not ``out``); allocated when omitted.
+        Scratch array shaped like ``x`` (not ``out``); allocated when needed
+        and omitted.
 
     Returns
     -------
@@ -84,183 +94,8 @@ def soft_threshold(x, threshold, out=None, work=None):
         out = np.array(x, copy=True)
     elif out is not x:
         out[...] = x
-    # any shape and layout: numpy's version (the training step's prox takes
-    # the kernel of skl1net._compute._kernels)
-    _npkernels.soft_threshold_inplace(out, threshold, work)
+    _kernels.soft_threshold_inplace(out, threshold, work)
     return out
-
-
-def _as_tuple(arrays):
-    return arrays if isinstance(arrays, tuple) else (arrays,)
-
-
-class Penalty:
-    """Base class: no penalty at all.
-
-    Parameters
-    ----------
-    lmbda : float
-        Strength of the penalty, on the per-sample scale (the objective is
-        ``mean loss + lmbda * R(W)``).
-    """
-
-    #: Name of the penalty, as accepted by ``L1MLPClassifier(penalty=...)``.
-    name = "none"
-
-    def __init__(self, lmbda):
-        self.lmbda = lmbda
-
-    def value(self, coefs):
-        """Return ``lmbda * sum_l R(W_l)`` over the weight matrices ``coefs``."""
-        return 0.0
-
-    def add_gradient(self, W, G, work=None, scale=1.0):
-        """Add ``scale * lmbda * dR(W)`` to ``G`` in place.
-
-        ``G`` is an array or a pair of arrays that each get the term, all
-        with the derivative at ``W`` as it was on entry; ``W`` itself may be
-        one of them, the last. ``work``, shaped like ``W``, holds
-        intermediate values if given.
-        """
-
-    def prox(self, W, step, work=None):
-        """Apply the proximal operator of ``step * lmbda * R`` to ``W`` in place.
-
-        ``work``, shaped like ``W``, holds intermediate values if given.
-        """
-
-    def prox_layer(self, W, step, layer, work=None):
-        """:meth:`prox` for the weight matrix ``coefs[layer]``; the optimizer calls this.
-
-        Penalties that treat every layer alike (all but the group penalty)
-        do not override it.
-        """
-        self.prox(W, step, work)
-
-    def momentum_lookahead(self, W, V, mu, scale, work=None):
-        """``V <- mu * V + t`` and ``W <- W + t - V`` in place, ``t = scale * lmbda * dR(W)`` at ``W`` on entry.
-
-        The start of a Nesterov step (see :mod:`skl1net._optim._sgd`); ``t`` is what
-        :meth:`add_gradient` adds, 0 here and for the proximal penalties.
-        """
-        _kernels.momentum_lookahead(W, V, mu, work=work)
-
-    def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
-        """``W <- prox_layer(W + alpha * V)`` in place: the end of a momentum step.
-
-        ``V`` is shaped like ``W``; ``work`` as for :meth:`prox`. Penalties
-        that can fuse the two passes into one override it.
-        """
-        if alpha == 1.0:  # numpy's addition: as fast, with less overhead per call
-            W += V
-        else:
-            _kernels.axpy(W, alpha, V, work)
-        self.prox_layer(W, step, layer, work)
-
-    def __repr__(self):
-        return f"{type(self).__name__}(lmbda={self.lmbda!r})"
-
-
-class L2(Penalty):
-    """Squared L2 penalty (weight decay), ``R(W) = 0.5 * sum(W ** 2)``.
-
-    The step is ``W <- W - eta * (G + lmbda * W)``: each weight shrinks by the
-    factor ``1 - eta * lmbda``, geometrically.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skl1net.penalties import L2
-    >>> W, G = np.array([[1.0, -2.0]]), np.zeros((1, 2))
-    >>> L2(0.5).add_gradient(W, G); G
-    array([[ 0.5, -1. ]])
-    """
-
-    name = "l2"
-
-    def value(self, coefs):
-        # not np.vdot: numpy's BLAS would wake its own threads, which then
-        # spin against the fit's (see skl1net._compute._blas); a float64 fit with two
-        # threads ran 1.5 times slower
-        return 0.5 * self.lmbda * sum(float(np.einsum("ij,ij->", W, W)) for W in coefs)
-
-    def add_gradient(self, W, G, work=None, scale=1.0):
-        if not self.lmbda:
-            return
-        for target in _as_tuple(G):
-            if target is W:  # one pass: W <- (1 + scale * lmbda) * W
-                W *= 1.0 + scale * self.lmbda
-            else:
-                _kernels.axpy(target, scale * self.lmbda, W, work)
-
-    def momentum_lookahead(self, W, V, mu, scale, work=None):
-        # t = scale * lmbda * W, in the same pass
-        _kernels.momentum_lookahead(W, V, mu, decay=scale * self.lmbda, work=work)
-
-
-class L1(Penalty):
-    """L1 penalty by the subgradient rule, ``R(W) = sum |W|``.
-
-    The step is ``W <- W - eta * (G + lmbda * sign(W))``, the rule of
-    Nielsen's book: each weight moves toward zero by the constant
-    ``eta * lmbda``, but may jump across zero, so weights hover around zero
-    and are almost never exactly zero. Use :class:`L1Prox` for exact zeros.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skl1net.penalties import L1
-    >>> W, G = np.array([[3.0, -0.01, 0.0]]), np.zeros((1, 3))
-    >>> L1(0.1).add_gradient(W, G); G
-    array([[ 0.1, -0.1,  0. ]])
-    """
-
-    name = "l1"
-
-    def value(self, coefs):
-        return self.lmbda * sum(float(np.abs(W).sum()) for W in coefs)
-
-    def add_gradient(self, W, G, work=None, scale=1.0):
-        if self.lmbda:  # one pass: the sign is read before G (possibly W) changes
-            _kernels.add_scaled_sign(W, scale * self.lmbda, *_as_tuple(G), work=work)
-
-    def momentum_lookahead(self, W, V, mu, scale, work=None):
-        # t = scale * lmbda * sign(W), in the same pass
-        _kernels.momentum_lookahead(W, V, mu, sign_step=scale * self.lmbda, work=work)
-
-
-class L1Prox(L1):
-    """L1 penalty by its proximal operator (soft-thresholding).
-
-    Same objective as :class:`L1`, ``R(W) = sum |W|``, minimised by
-    proximal SGD: after the gradient step ``V = W - eta * G``, every weight is
-    soft-thresholded, ``W <- sign(V) * max(|V| - eta * lmbda, 0)``. A weight
-    moves toward zero by ``eta * lmbda``, never crosses it, and lands exactly
-    on zero when it would.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skl1net.penalties import L1Prox
-    >>> W = np.array([[0.5, -0.05, -1.0]])
-    >>> L1Prox(0.1).prox(W, step=1.0); W
-    array([[ 0.4,  0. , -0.9]])
-    """
-
-    name = "l1_prox"
-
-    def add_gradient(self, W, G, work=None, scale=1.0):
-        pass
-
-    momentum_lookahead = Penalty.momentum_lookahead  # all of it in the prox
-
-    def prox(self, W, step, work=None):
-        if self.lmbda:
-            _kernels.soft_threshold_inplace(W, step * self.lmbda, work)
-
-    def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
-        # one pass: the soft-threshold of each sum as it is formed
-        _kernels.axpy_soft_threshold(W, alpha, V, step * self.lmbda, work)
 
 
 def group_soft_threshold(W, threshold):
@@ -269,6 +104,13 @@ def group_soft_threshold(W, threshold):
     The proximal operator of ``threshold * sum_j ||W[j]||_2``: a row whose
     norm is at most ``threshold`` becomes exactly zero, any other row keeps
     its direction and loses ``threshold`` of its length.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_rows, n_columns)
+        The matrix whose rows are shrunk, in place.
+    threshold : float
+        Non-negative amount of shrinkage of each row's norm.
 
     Examples
     --------
@@ -286,7 +128,205 @@ def group_soft_threshold(W, threshold):
     W *= scale[:, None]
 
 
-class GroupL1Prox(L1Prox):
+def _abs_sum(W):
+    return float(np.abs(W).sum())
+
+
+class Penalty:
+    """Base class of the penalties ``lmbda * R(W)`` on the weight matrices.
+
+    A subclass defines :meth:`value` and either :meth:`gradient` (a penalty
+    minimised through its (sub)gradient) or :meth:`prox` (one minimised
+    through its proximal operator), all per weight matrix. It keeps its
+    strength in the attribute ``lmbda``: an estimator given a penalty
+    instance trains a copy of it whose ``lmbda`` is the estimator's.
+
+    Parameters
+    ----------
+    lmbda : float or None, default=None
+        Strength of the penalty, on the per-sample scale (the objective is
+        ``mean loss + lmbda * R(W)``). None for an instance handed to an
+        estimator, which sets it.
+
+    Examples
+    --------
+    An elastic net, ``R(W) = sum |W| + 0.5 * sum W ** 2``, minimised by the
+    proximal operator of its L1 part and the gradient of its L2 part:
+
+    >>> import numpy as np
+    >>> from skl1net.penalties import Penalty, soft_threshold
+    >>> class ElasticNet(Penalty):
+    ...     def value(self, W, layer):
+    ...         return self.lmbda * float(np.abs(W).sum() + 0.5 * (W ** 2).sum())
+    ...     def gradient(self, W, layer, out):
+    ...         return np.multiply(W, self.lmbda, out=out)
+    ...     def prox(self, W, step, layer):
+    ...         soft_threshold(W, step * self.lmbda, out=W)
+    >>> W = np.array([[1.0, -0.2]])
+    >>> ElasticNet(0.5).value(W, layer=0)
+    0.86
+    >>> ElasticNet(0.5).gradient(W, 0, np.empty_like(W))
+    array([[ 0.5, -0.1]])
+    """
+
+    #: Name accepted by ``L1MLPClassifier(penalty=...)``, for the built-in penalties.
+    name = None
+
+    #: ``gradient(W, layer, out)`` in the subclasses that have a gradient term;
+    #: ``None`` for a penalty minimised through its proximal operator only.
+    gradient = None
+
+    def __init__(self, lmbda=None):
+        self.lmbda = lmbda
+
+    def value(self, W, layer):
+        """Return ``lmbda * R_layer(W)``, the penalty of the weight matrix of ``layer``.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_in, n_out)
+            The weights of layer ``layer``.
+        layer : int
+            Index of the weight matrix, from 0 for the input layer's.
+
+        Returns
+        -------
+        value : float
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define value(W, layer)")
+
+    def prox(self, W, step, layer):
+        """Replace ``W`` in place by the proximal operator of ``step * lmbda * R_layer``.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_in, n_out)
+            The weights of layer ``layer``, overwritten.
+        step : float
+            Step size of the proximal operator.
+        layer : int
+            Index of the weight matrix.
+
+        Notes
+        -----
+        The identity here: a penalty minimised through its gradient does
+        not override it.
+        """
+
+    def __repr__(self):
+        return f"{type(self).__name__}(lmbda={self.lmbda!r})"
+
+
+class L2(Penalty):
+    """Squared L2 penalty (weight decay), ``R(W) = 0.5 * sum(W ** 2)``.
+
+    Minimised through its gradient ``lmbda * W``: the step is
+    ``W <- W - eta * (G + lmbda * W)``, each weight shrinks by the factor
+    ``1 - eta * lmbda``, geometrically.
+
+    Parameters
+    ----------
+    lmbda : float
+        Strength of the penalty, on the per-sample scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net.penalties import L2
+    >>> W = np.array([[1.0, -2.0]])
+    >>> L2(0.5).value(W, layer=0)
+    1.25
+    >>> L2(0.5).gradient(W, 0, out=np.empty_like(W))
+    array([[ 0.5, -1. ]])
+    """
+
+    name = "l2"
+
+    def __init__(self, lmbda):
+        super().__init__(lmbda)
+
+    def value(self, W, layer):
+        # einsum, not np.vdot: a fit keeps to scipy's BLAS (see skl1net._compute._blas)
+        return 0.5 * self.lmbda * float(np.einsum("ij,ij->", W, W))
+
+    def gradient(self, W, layer, out):
+        """Write ``lmbda * W`` into ``out`` and return it."""
+        return np.multiply(W, self.lmbda, out=out)
+
+
+class L1(Penalty):
+    """L1 penalty by the subgradient rule, ``R(W) = sum |W|``.
+
+    The step is ``W <- W - eta * (G + lmbda * sign(W))``, the rule of
+    Nielsen's book: each weight moves toward zero by the constant
+    ``eta * lmbda``, but may jump across zero, so weights hover around zero
+    and are almost never exactly zero. Use :class:`L1Prox` for exact zeros.
+
+    Parameters
+    ----------
+    lmbda : float
+        Strength of the penalty, on the per-sample scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net.penalties import L1
+    >>> W = np.array([[3.0, -0.01, 0.0]])
+    >>> L1(0.1).gradient(W, 0, out=np.empty_like(W))
+    array([[ 0.1, -0.1,  0. ]])
+    """
+
+    name = "l1"
+
+    def __init__(self, lmbda):
+        super().__init__(lmbda)
+
+    def value(self, W, layer):
+        return self.lmbda * _abs_sum(W)
+
+    def gradient(self, W, layer, out):
+        """Write ``lmbda * sign(W)`` (``sign(0) = 0``) into ``out`` and return it."""
+        return _kernels.scaled_sign(W, self.lmbda, out=out)
+
+
+class L1Prox(Penalty):
+    """L1 penalty by its proximal operator (soft-thresholding).
+
+    Same objective as :class:`L1`, ``R(W) = sum |W|``, minimised by
+    proximal SGD: after the gradient step ``V = W - eta * G``, every weight is
+    soft-thresholded, ``W <- sign(V) * max(|V| - eta * lmbda, 0)``. A weight
+    moves toward zero by ``eta * lmbda``, never crosses it, and lands exactly
+    on zero when it would.
+
+    Parameters
+    ----------
+    lmbda : float
+        Strength of the penalty, on the per-sample scale.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net.penalties import L1Prox
+    >>> W = np.array([[0.5, -0.05, -1.0]])
+    >>> L1Prox(0.1).prox(W, step=1.0, layer=0); W
+    array([[ 0.4,  0. , -0.9]])
+    """
+
+    name = "l1_prox"
+
+    def __init__(self, lmbda):
+        super().__init__(lmbda)
+
+    def value(self, W, layer):
+        return self.lmbda * _abs_sum(W)
+
+    def prox(self, W, step, layer):
+        """Soft-threshold ``W`` in place by ``step * lmbda``."""
+        if self.lmbda:
+            _kernels.soft_threshold_inplace(W, step * self.lmbda)
+
+
+class GroupL1Prox(Penalty):
     """Group lasso on the input features, L1 on the deeper layers, both by prox.
 
     ``R(W) = sqrt(h) * sum_j ||W_0[j]||_2 + sum_{l>0} sum |W_l|``, with ``h``
@@ -302,85 +342,110 @@ class GroupL1Prox(L1Prox):
     puts ``lmbda`` on the scale of 'l1_prox', because a row whose ``h``
     weights have equal magnitude has ``sqrt(h) * ||row||_2 = sum |row|``.
 
+    Parameters
+    ----------
+    lmbda : float
+        Strength of the penalty, on the per-sample scale.
+
     Examples
     --------
     >>> import numpy as np
     >>> from skl1net.penalties import GroupL1Prox
     >>> W = np.array([[0.6, 0.8], [0.05, 0.05]])
-    >>> GroupL1Prox(0.5 / np.sqrt(2)).prox_layer(W, step=1.0, layer=0); W
+    >>> GroupL1Prox(0.5 / np.sqrt(2)).prox(W, step=1.0, layer=0); W
     array([[0.3, 0.4],
            [0. , 0. ]])
     """
 
     name = "group_l1_prox"
 
-    def value(self, coefs):
-        if not coefs:
-            return 0.0
-        W0 = coefs[0]
-        groups = float(np.sqrt(np.einsum("ij,ij->i", W0, W0)).sum())
-        return self.lmbda * np.sqrt(W0.shape[1]) * groups + super().value(coefs[1:])
+    def __init__(self, lmbda):
+        super().__init__(lmbda)
 
-    def prox_layer(self, W, step, layer, work=None):
+    def value(self, W, layer):
+        if layer:
+            return self.lmbda * _abs_sum(W)
+        groups = float(np.sqrt(np.einsum("ij,ij->i", W, W)).sum())
+        return self.lmbda * np.sqrt(W.shape[1]) * groups
+
+    def prox(self, W, step, layer):
+        """Group soft-threshold of the rows of layer 0, soft-threshold of the others, in place."""
         if not self.lmbda:
             return
         if layer == 0:
             group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
         else:
-            self.prox(W, step, work)
-
-    def axpy_prox_layer(self, W, alpha, V, step, layer, work=None):
-        # the group prox of layer 0 needs the whole sum: not L1Prox's fused pass
-        owner = Penalty if layer == 0 else L1Prox
-        owner.axpy_prox_layer(self, W, alpha, V, step, layer, work)
+            _kernels.soft_threshold_inplace(W, step * self.lmbda)
 
 
-class FixedZeros(Penalty):
-    """No penalty, but the weights outside a fixed support stay exactly zero.
+#: The built-in penalties by the name ``L1MLPClassifier(penalty=...)`` accepts.
+PENALTIES = {cls.name: cls for cls in (L2, L1, L1Prox, GroupL1Prox)}
 
-    Used for ``debias=True``: after the penalized epochs the support (the
-    non-zero weights) is frozen and the remaining weights are retrained on the
-    unpenalized loss. The "prox" multiplies each weight matrix by its 0/1 mask
-    after every step, which undoes whatever the gradient (or the momentum)
-    moved outside the support. Not selectable as ``penalty=``.
+
+def make_penalty(penalty, lmbda):
+    """The penalty an estimator trains with: ``penalty`` at strength ``lmbda``.
 
     Parameters
     ----------
-    masks : list of ndarray of bool
-        One mask per weight matrix, True where the weight may move.
+    penalty : str or Penalty
+        A name of :data:`PENALTIES`, or a penalty instance. An instance is
+        copied, never modified: the copy gets ``lmbda``.
+    lmbda : float
+        Strength of the penalty.
+
+    Returns
+    -------
+    penalty : Penalty
+        A new penalty object.
+
+    Raises
+    ------
+    ValueError
+        If ``penalty`` is an instance whose own ``lmbda`` is set and differs
+        from ``lmbda``.
+
+    Examples
+    --------
+    >>> from skl1net.penalties import L1Prox, make_penalty
+    >>> make_penalty("l1_prox", 1e-3)
+    L1Prox(lmbda=0.001)
+    >>> make_penalty(L1Prox(None), 1e-3)
+    L1Prox(lmbda=0.001)
+    """
+    if isinstance(penalty, str):
+        return PENALTIES[penalty](lmbda)
+    own = getattr(penalty, "lmbda", None)
+    if own is not None and own != lmbda:
+        raise ValueError(
+            f"penalty={penalty!r} has lmbda={own!r} but the estimator's lmbda is {lmbda!r}: "
+            "set the strength with the estimator's lmbda and leave the penalty's at None."
+        )
+    penalty = copy.deepcopy(penalty)
+    penalty.lmbda = lmbda
+    return penalty
+
+
+def total_value(penalty, coefs):
+    """Return ``lmbda * R(W)``: the penalty's :meth:`~Penalty.value` summed over the layers.
+
+    Parameters
+    ----------
+    penalty : Penalty or None
+        None stands for no penalty (the value is 0).
+    coefs : list of ndarray
+        The weight matrices, in layer order.
+
+    Returns
+    -------
+    value : float
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skl1net.penalties import FixedZeros
-    >>> W = np.array([[0.5, 0.2]])
-    >>> FixedZeros([np.array([[True, False]])]).prox_layer(W, 1.0, layer=0); W
-    array([[0.5, 0. ]])
+    >>> from skl1net.penalties import L1, total_value
+    >>> total_value(L1(0.5), [np.array([[1.0, -2.0]]), np.array([[0.5]])])
+    1.75
     """
-
-    name = "fixed_zeros"
-
-    def __init__(self, masks):
-        super().__init__(0.0)
-        self.masks = masks
-
-    def prox_layer(self, W, step, layer, work=None):
-        np.multiply(W, self.masks[layer], out=W)
-
-    def __repr__(self):
-        return f"FixedZeros(<{len(self.masks)} masks>)"
-
-
-PENALTIES = {cls.name: cls for cls in (L2, L1, L1Prox, GroupL1Prox)}
-
-
-def make_penalty(name, lmbda):
-    """Build the penalty called ``name`` with strength ``lmbda``.
-
-    Examples
-    --------
-    >>> from skl1net.penalties import make_penalty
-    >>> make_penalty("l1_prox", 1e-3)
-    L1Prox(lmbda=0.001)
-    """
-    return PENALTIES[name](lmbda)
+    if penalty is None:
+        return 0.0
+    return sum(penalty.value(W, layer) for layer, W in enumerate(coefs))

@@ -12,7 +12,9 @@ import scipy.sparse as sp
 from skl1net import L1MLPClassifier, L1MLPRegressor
 from skl1net._compute import _blas
 from skl1net._network._mlp import Workspace, init_params
-from skl1net.penalties import FixedZeros, make_penalty
+from skl1net.penalties import PENALTIES, make_penalty, soft_threshold
+from skl1net._optim._constraints import FixedSupport
+from skl1net._optim._schedules import Constant
 from skl1net._optim._sgd import SGD
 
 # every test twice: with the compiled kernels and with their numpy versions
@@ -111,27 +113,101 @@ def fused_steps(X, T, coefs, intercepts, optimizer, batches):
         ws.train_step(X[rows], T[rows], coefs, intercepts, None, optimizer)
 
 
+def sgd(penalty, coefs, intercepts, eta=0.3, momentum=0.0, nesterov=False, **kwargs):
+    """An SGD optimizer with a constant rate, its state allocated for the parameters."""
+    opt = SGD(penalty, Constant(eta), momentum=momentum, nesterov=nesterov, **kwargs)
+    return opt.init(coefs, intercepts)
+
+
+RULES = {"sgd": (0.0, False), "momentum": (0.9, False), "nesterov": (0.9, True)}
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("momentum, nesterov", [(0.0, False), (0.9, False), (0.9, True)])
-@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox", "group_l1_prox", "fixed_zeros"])
-def test_fused_step_is_the_stored_gradient_step(penalty, momentum, nesterov, dtype):
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("penalty", ["l2", "l1", "l1_prox", "group_l1_prox", "fixed_support"])
+def test_fused_step_is_the_stored_gradient_step(penalty, rule, dtype):
     X, y, Y, coefs, intercepts = problem(dtype)
     batches = [slice(0, 5), slice(5, 12), slice(2, 9)]
-    if penalty == "fixed_zeros":
-        pen = lambda: FixedZeros([np.abs(W) > 0.2 for W in coefs])  # noqa: E731
+    if penalty == "fixed_support":
+        masks = [np.abs(W) > 0.2 for W in coefs]
+        pen, extra = None, dict(constraint=FixedSupport(masks))
     else:
-        pen = lambda: make_penalty(penalty, 0.05)  # noqa: E731
-    params = dict(eta=0.3, momentum=momentum, nesterov=nesterov)
+        pen, extra = make_penalty(penalty, 0.05), {}
+    momentum, nesterov = RULES[rule]
+    params = dict(eta=0.3, momentum=momentum, nesterov=nesterov, **extra)
     ref = [p.copy() for p in coefs], [p.copy() for p in intercepts]
-    stored_gradient_steps(X, Y, *ref, SGD(pen(), **params), batches)
+    stored_gradient_steps(X, Y, *ref, sgd(pen, *ref, **params), batches)
     fused = [p.copy() for p in coefs], [p.copy() for p in intercepts]
-    fused_steps(X, y.astype(np.intp), *fused, SGD(pen(), **params), batches)
+    fused_steps(X, y.astype(np.intp), *fused, sgd(pen, *fused, **params), batches)
     for a, b in zip(fused[0] + fused[1], ref[0] + ref[1]):
         assert a.dtype == dtype
         np.testing.assert_allclose(a, b, **TOL[dtype])
-    if "prox" in penalty or penalty == "fixed_zeros":  # the same exact zeros
+    if "prox" in penalty or penalty == "fixed_support":  # the same exact zeros
         for a, b in zip(fused[0], ref[0]):
             np.testing.assert_array_equal(a == 0, b == 0)
+    if penalty == "fixed_support":  # the constraint kept every zero of the support
+        for W, mask in zip(fused[0], masks):
+            assert np.all(W[~mask] == 0) and np.all(W[mask] != 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("penalty", sorted(PENALTIES))
+def test_generic_stages_give_the_fused_kernels_steps(penalty, rule, dtype):
+    # the penalty's own gradient and prox (what a user-written penalty gets)
+    # against the fused kernels chosen for the built-in penalty
+    X, y, Y, coefs, intercepts = problem(dtype)
+    batches = [slice(0, 5), slice(5, 12), slice(2, 9), slice(0, 12)]
+    momentum, nesterov = RULES[rule]
+    results = []
+    for fused in (True, False):
+        params = [p.copy() for p in coefs], [p.copy() for p in intercepts]
+        opt = sgd(make_penalty(penalty, 0.05), *params, momentum=momentum, nesterov=nesterov,
+                  fused=fused)
+        fused_steps(X, y.astype(np.intp), *params, opt, batches)
+        results.append(params[0] + params[1])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, **TOL[dtype])
+    if "prox" in penalty and dtype == np.float64:
+        assert sum(int(np.sum(W == 0)) for W in results[0][:3]) > 0
+        for a, b in zip(*results):
+            np.testing.assert_array_equal(a == 0, b == 0)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_the_support_constraint_keeps_its_zeros_under_momentum(rule):
+    # the velocity keeps pushing a weight that the projection set to zero:
+    # it must stay exactly zero, and only the masked weights (not the biases)
+    W = np.array([[0.5, -0.3], [0.2, 0.1]])
+    b = np.array([0.1, -0.1])
+    mask = np.array([[True, False], [False, True]])
+    momentum, nesterov = RULES[rule]
+    opt = sgd(None, [W], [b], eta=0.1, momentum=momentum, nesterov=nesterov,
+              constraint=FixedSupport([mask]))
+    G, g = np.ones_like(W), np.ones_like(b)
+    for _ in range(5):
+        before = W.copy()
+        opt.step([W], [b], [G], [g])
+        assert np.all(W[~mask] == 0) and np.all(W[mask] < before[mask])
+    assert np.all(b < -0.1)  # the biases step freely
+    assert opt.penalty_value([W]) == 0.0
+
+
+def test_an_optimizer_without_state_says_so():
+    W = np.ones((2, 2))
+    with pytest.raises(RuntimeError, match="call init"):
+        SGD(None, Constant(0.1)).step([W], [], [W], [])
+
+
+def test_an_incomplete_penalty_fails_early():
+    class NoValue:
+        gradient = None
+
+        def prox(self, W, step, layer):
+            pass
+
+    with pytest.raises(TypeError, match="NoValue cannot be trained: it does not define value"):
+        SGD(NoValue(), Constant(0.1))
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -162,21 +238,27 @@ def test_only_one_hot_softmax_targets_become_class_indices():
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("name", ["l2", "l1", "l1_prox"])
-def test_penalty_step_on_the_weights_themselves(name, dtype):
-    # add_gradient(W, W, scale=-eta) is the penalty's part of a plain SGD step,
-    # with the derivative taken at the weights before it (sign(0) = 0, and
-    # subnormal weights have a sign too).
+def test_penalty_step_on_the_weights_themselves(name, rule, dtype):
+    # With a zero loss gradient and no velocity yet, a step is the penalty's
+    # part alone, with the derivative taken at the weights before it
+    # (sign(0) = 0, and subnormal weights have a sign too): -eta * lmbda * dR(W)
+    # into the weights, or through the velocity (Nesterov: (1 + mu) times it).
     tiny = np.finfo(dtype).smallest_subnormal
     W0 = np.array([[0.3, -0.02, 0.0, 5 * tiny, -tiny, 1e-3]], dtype)
     eta, lmbda = 0.5, 0.1
-    W, work = W0.copy(), np.empty_like(W0)
-    make_penalty(name, lmbda).add_gradient(W, W, work, scale=-eta)
-    dR = {"l2": W0, "l1": np.sign(W0), "l1_prox": 0 * W0}[name]
-    np.testing.assert_allclose(W, W0 - eta * lmbda * dR, **TOL[dtype])
-    G = np.ones_like(W0)
-    make_penalty(name, lmbda).add_gradient(W0, G, work, scale=-eta)
-    np.testing.assert_allclose(G, 1 - eta * lmbda * dR, **TOL[dtype])
+    momentum, nesterov = RULES[rule]
+    W = W0.copy()
+    opt = sgd(make_penalty(name, lmbda), [W], [], eta=eta, momentum=momentum, nesterov=nesterov)
+    opt.step([W], [], [np.zeros_like(W0)], [])
+    if name == "l1_prox":
+        threshold = eta * lmbda / (1 - momentum)
+        np.testing.assert_allclose(W, soft_threshold(W0, threshold), **TOL[dtype])
+        return
+    dR = {"l2": W0, "l1": np.sign(W0)}[name]
+    factor = 1 + momentum if nesterov else 1
+    np.testing.assert_allclose(W, W0 - factor * eta * lmbda * dR, **TOL[dtype])
 
 
 @pytest.mark.parametrize("nesterov", [False, True])
@@ -189,7 +271,7 @@ def test_momentum_with_a_gradient_penalty_follows_the_formula(name, nesterov):
     grads = [np.array([[0.4, -0.2, 0.05, 0.1]]), np.array([[0.1, 0.3, -0.2, -0.02]])]
     dR = {"l2": lambda W: W, "l1": np.sign}[name]
     W, V, Wk = W0.copy(), np.zeros_like(W0), W0.copy()
-    opt = SGD(make_penalty(name, lmbda), eta, momentum=mu, nesterov=nesterov)
+    opt = sgd(make_penalty(name, lmbda), [Wk], [], eta=eta, momentum=mu, nesterov=nesterov)
     for g in grads * 2:
         G = g + lmbda * dR(W)
         V = mu * V - eta * G
@@ -209,8 +291,7 @@ def test_column_sums_small_by_blas_and_large_by_numpy(shape):
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_a_fit_uses_scipys_blas_only(dtype, monkeypatch):
     # numpy ships an OpenBLAS of its own: a call into it between the fit's
-    # GEMMs wakes threads that then spin against scipy's (a float64 fit with
-    # two threads ran 1.5 times slower because of one np.vdot per epoch).
+    # GEMMs wakes threads that then spin against scipy's.
     def fail(*args, **kwargs):
         raise AssertionError("numpy's BLAS was called during a fit")
 

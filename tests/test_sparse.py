@@ -18,12 +18,13 @@ from skl1net.penalties import (
     L1,
     L2,
     PENALTIES,
-    FixedZeros,
     GroupL1Prox,
     L1Prox,
     group_soft_threshold,
     soft_threshold,
+    total_value,
 )
+from skl1net._optim._constraints import FixedSupport
 from skl1net._training._path import lmbda_max, warm_budget
 from skl1net.exceptions import ConstantOutputWarning
 
@@ -38,14 +39,14 @@ def digits():
 
 # -- penalties -------------------------------------------------------------------
 @pytest.mark.parametrize("cls", [L2, L1, L1Prox])
-def test_prox_layer_is_prox_for_layerwise_penalties(cls):
+def test_prox_is_the_same_for_every_layer_of_layerwise_penalties(cls):
     rng = np.random.RandomState(0)
     W = rng.randn(5, 4)
     a, b = W.copy(), W.copy()
-    cls(0.3).prox(a, 0.5)
+    cls(0.3).prox(a, 0.5, 0)
     for layer in (0, 1, 2):
         c = W.copy()
-        cls(0.3).prox_layer(c, 0.5, layer)
+        cls(0.3).prox(c, 0.5, layer)
         np.testing.assert_array_equal(c, a)
     assert b is not a
 
@@ -77,9 +78,9 @@ def test_group_penalty_layers_and_value():
     W0, W1 = rng.randn(3, 4), rng.randn(4, 2)
     pen = GroupL1Prox(0.2)
     expected = 0.2 * (2 * np.linalg.norm(W0, axis=1).sum() + np.abs(W1).sum())
-    assert np.isclose(pen.value([W0, W1]), expected)
+    assert np.isclose(total_value(pen, [W0, W1]), expected)
     deep = W1.copy()
-    pen.prox_layer(deep, 0.5, layer=1)
+    pen.prox(deep, 0.5, layer=1)
     np.testing.assert_array_equal(deep, soft_threshold(W1, 0.1))
     assert PENALTIES["group_l1_prox"] is GroupL1Prox
 
@@ -99,12 +100,11 @@ def test_group_penalty_removes_whole_features():
     assert group.score(X, y) > 0.8
 
 
-def test_fixed_zeros_keeps_the_mask():
+def test_fixed_support_keeps_the_mask():
     W = np.arange(1.0, 7.0).reshape(2, 3)
     mask = np.array([[True, False, True], [False, True, False]])
-    FixedZeros([None, mask]).prox_layer(W, 0.1, layer=1)
+    FixedSupport([None, mask]).project(W, layer=1)
     np.testing.assert_array_equal(W, [[1, 0, 3], [0, 5, 0]])
-    assert FixedZeros([mask]).value([W]) == 0.0
 
 
 # -- debias ----------------------------------------------------------------------

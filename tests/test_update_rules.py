@@ -12,7 +12,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skl1net import L1MLPClassifier
-from skl1net.penalties import L1Prox, L2, make_penalty
+from skl1net.penalties import L1Prox, make_penalty
+from skl1net._optim._schedules import Constant
 from skl1net._optim._sgd import SGD
 
 # every test twice: with the compiled kernels and with their numpy versions
@@ -100,7 +101,8 @@ def test_l1_moves_linearly_and_l2_geometrically():
         ("l2", W * (1 - eta * lmbda)),
     ]:
         Wc = W.copy()
-        SGD(make_penalty(penalty, lmbda), eta).step([Wc], [], [np.zeros_like(W)], [])
+        opt = SGD(make_penalty(penalty, lmbda), Constant(eta)).init([Wc], [])
+        opt.step([Wc], [], [np.zeros_like(W)], [])
         np.testing.assert_allclose(Wc, expected, rtol=1e-14)
 
 
@@ -153,7 +155,8 @@ def test_momentum_steps_follow_the_textbook_rule(penalty, nesterov, order, dtype
     for step_grads in grads:
         step_grads[0][1] *= 0.02
     expected = textbook_momentum_steps(penalty, lmbda, eta, mu, nesterov, params, grads)
-    opt = SGD(make_penalty(penalty, lmbda), eta, momentum=mu, nesterov=nesterov)
+    opt = SGD(make_penalty(penalty, lmbda), Constant(eta), momentum=mu, nesterov=nesterov)
+    opt.init(params[:2], params[2:])
     for step_grads in grads:
         opt.step(params[:2], params[2:], step_grads[:2], step_grads[2:])
     tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
@@ -174,7 +177,7 @@ def test_prox_with_momentum_keeps_the_l1_optimality_condition():
     eta, mu, lmbda = 0.05, 0.9, 0.3
     g = -0.3  # gradient equal to -lmbda: w should drift neither up nor down
     W = np.array([[1.0]])
-    opt = SGD(L1Prox(lmbda), eta, momentum=mu)
+    opt = SGD(L1Prox(lmbda), Constant(eta), momentum=mu).init([W], [])
     opt.coef_velocities = [np.array([[-eta * g / (1 - mu)]])]  # steady state
     opt.intercept_velocities = []
     for _ in range(400):
@@ -185,26 +188,6 @@ def test_prox_with_momentum_keeps_the_l1_optimality_condition():
     for _ in range(2000):
         opt.step([W], [], [np.array([[-0.29]])], [])
     assert W[0, 0] == 0.0
-
-
-def test_invscaling_schedule():
-    opt = SGD(L2(0.0), 0.5, learning_rate="invscaling", power_t=0.5)
-    opt.iteration_ends(99)
-    assert opt.eta_t == pytest.approx(0.05)
-
-
-def test_anneal_schedule_holds_then_decreases_linearly():
-    n, eta = 10, 0.5
-    opt = SGD(L2(0.0), eta, learning_rate="anneal")
-    rates = []
-    for k in range(n):
-        rates.append(opt.eta_t)
-        opt.iteration_ends(100 * (k + 1), progress=(k + 1) / n)
-    np.testing.assert_allclose(rates, [eta * min(1, 2 * (n - k) / n) for k in range(n)])
-    assert rates[-1] == pytest.approx(2 * eta / n)
-    # After the plan, and without one (partial_fit), the rate stays where it is.
-    opt.iteration_ends(2000, progress=None)
-    assert opt.eta_t == pytest.approx(2 * eta / n)
 
 
 def test_fit_anneals_over_max_iter_and_partial_fit_does_not():
@@ -218,14 +201,6 @@ def test_fit_anneals_over_max_iter_and_partial_fit_does_not():
     for _ in range(3):
         stream.partial_fit(X, y, classes=[0, 1, 2])
     assert stream._optimizer.eta_t == 0.2
-
-
-def test_adaptive_schedule_divides_by_five():
-    opt = SGD(L2(0.0), 0.5, learning_rate="adaptive")
-    assert not opt.trigger_stopping("no progress.", verbose=False)
-    assert opt.eta_t == pytest.approx(0.1)
-    opt.eta_t = 1e-7
-    assert opt.trigger_stopping("no progress.", verbose=False)
 
 
 def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
@@ -254,7 +229,7 @@ def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X, y)
-    assert clf.n_iter_ == 10 and clf._optimizer.annealed
+    assert clf.n_iter_ == 10 and clf._optimizer.finished
     # epochs 1-6 at the full rate (the 6th is the decay's first, as in a planned
     # 10-epoch fit), then 0.16, 0.12, 0.08, 0.04
     assert [round(r[0], 6) for r in rates] == [0.2, 0.16, 0.12, 0.08, 0.04]
@@ -272,7 +247,7 @@ def test_anneal_plateau_in_the_decay_still_stops():
     constant = L1MLPClassifier(learning_rate="constant", **params).fit(Xd / 16, yd)
     annealed = L1MLPClassifier(**params).fit(Xd / 16, yd)
     # the same history up to the plateau, which now starts the decay ...
-    assert annealed._optimizer._decay[0] == constant.n_iter_
+    assert annealed._optimizer.schedule.decay[0] == constant.n_iter_
     # ... and a second plateau, during the decay, ends the fit below the full rate
     assert constant.n_iter_ < annealed.n_iter_ < 2 * constant.n_iter_
     assert annealed._optimizer.eta_t < annealed.eta_

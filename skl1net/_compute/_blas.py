@@ -1,16 +1,10 @@
 """In-place BLAS updates, and the two forms in which a layer's gradient reaches the optimizer.
 
 The training step makes all its dense matrix products through scipy's BLAS
-(:func:`gemm`), never numpy's: numpy and scipy each ship their own OpenBLAS
-with its own pool of threads, and alternating between the two leaves the
-worker threads of one spinning while the other's need the cores. Nothing
-else in a fit may call numpy's BLAS either (``np.dot``, ``np.vdot``,
-``@``): one ``np.vdot`` per epoch in the 'l2' objective made float64 fits
-with two threads 1.5 to 2 times slower. Predictions go through
-:func:`matmul` too: with numpy's ``np.dot`` there, each fit that followed a
-score (``GridSearchCV``, a regularization path) ran beside numpy's spinning
-threads, and a grid search over digits took 2.1 s instead of 0.93 s, while
-numpy's product is at most a few percent faster on 10,000 rows.
+(:func:`gemm`), and predictions go through :func:`matmul`: numpy and scipy
+each ship their own OpenBLAS with its own pool of threads, and calls into
+both leave one pool's threads spinning while the other's need the cores.
+Nothing in a fit calls numpy's BLAS (``np.dot``, ``np.vdot``, ``@``).
 
 A mini-batch's loss gradient for the weights of one layer is the product
 ``scale * A.T @ delta`` (``A`` the layer's input, ``delta`` the derivative of
@@ -26,14 +20,12 @@ C-ordered batch is fastest (see :class:`skl1net._network._mlp.Workspace`).
 :class:`ArrayGradient` is the same interface over gradients already stored in
 arrays (for the optimizer's own tests and for callers holding gradients).
 
-OpenBLAS scales ``C`` by a ``beta`` other than 0 or 1 in a pass of its own
-that is slower than numpy's ``C *= beta``; the optimizer therefore applies a
-weight decay or a momentum factor with numpy and calls the GEMM with
-``beta = 1``. Level-1 work (``y += alpha * x``, column sums of large
-matrices) stays out of BLAS: OpenBLAS would run it on several threads, which
-costs more than it saves at these sizes and stalls on a busy machine.
-``y += alpha * x`` is a kernel of :mod:`skl1net._compute._kernels` (one compiled pass,
-or two numpy passes); a compiled column sum was no faster than the GEMV.
+The optimizer scales ``C`` by a weight decay or a momentum factor with numpy
+and calls the GEMM with ``beta = 1``: OpenBLAS applies another ``beta`` in a
+separate, slower pass. Level-1 work (``y += alpha * x``, column sums of large
+matrices) stays out of BLAS, which would run it on several threads at a cost
+larger than the work at these sizes: ``y += alpha * x`` is a kernel of
+:mod:`skl1net._compute._kernels`.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -64,8 +56,8 @@ def axpy(y, alpha, x, work=None):
 
     Not BLAS's ``axpy``: OpenBLAS runs level-1 calls of more than 10,000
     entries on several threads, and on a busy machine such a call waits for a
-    descheduled thread (a fit with ``'l1'`` ran a hundred times slower that
-    way). The kernel of :mod:`skl1net._compute._kernels` runs in the calling thread.
+    descheduled thread. The kernel of :mod:`skl1net._compute._kernels` runs in
+    the calling thread.
     ``work`` is shaped like ``y`` (it may be ``x`` itself); without it the
     numpy version allocates a temporary.
 
@@ -190,9 +182,9 @@ def _add_sparse_matmul(C, alpha, A, B, beta):
     Row ``j`` of ``A.T @ B`` is zero unless column ``j`` of ``A`` holds an
     entry. A mini-batch of sparse data (a bag of words, one-hot columns)
     touches a small share of the features, so each entry of ``A`` is added
-    into its row of ``C`` (:func:`skl1net._compute._kernels.add_csr_t_product`): the
-    full ``(k, n)`` product would be written, then read again, for every
-    batch (with 50,000 features, 4 of the 5 ms of a step).
+    into its row of ``C`` (:func:`skl1net._compute._kernels.add_csr_t_product`)
+    instead of writing, then reading again, the full ``(k, n)`` product for
+    every batch.
     """
     A = A.tocsr()
     if beta == 0:

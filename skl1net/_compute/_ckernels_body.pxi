@@ -37,38 +37,24 @@ cdef inline bint _same_shape(floating[:, ::1] A, floating[:, ::1] B) noexcept no
     return A.shape[0] == B.shape[0] and A.shape[1] == B.shape[1]
 
 
-def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G,
-                     floating[:, ::1] H=None):
+def _add_scaled_sign(floating[:, ::1] W, double scale, floating[:, ::1] G):
     cdef Py_ssize_t i, n = _size(W)
     cdef floating t = <floating>scale
-    cdef floating s
     cdef floating *w
     cdef floating *g
-    cdef floating *h
-    if not _same_shape(W, G) or (H is not None and not _same_shape(W, H)):
-        raise ValueError("the targets must have the shape of W")
+    if not _same_shape(W, G):
+        raise ValueError("G must have the shape of W")
     if n == 0:
         return
-    # W itself as a target gets a loop of its own: the compiler's run-time
+    # W itself as the target gets a loop of its own: the compiler's run-time
     # aliasing check would send w == g to its scalar loop
     w, g = &W[0, 0], &G[0, 0]
-    h = NULL if H is None else &H[0, 0]
-    if g == w and h == NULL:
+    if g == w:
         for i in range(n):
             w[i] += _sign_times(w[i], t)
-    elif h == NULL:
-        for i in range(n):
-            g[i] += _sign_times(w[i], t)
-    elif h == w and g != w:
-        for i in range(n):
-            s = _sign_times(w[i], t)
-            g[i] += s
-            w[i] += s
     else:
         for i in range(n):
-            s = _sign_times(w[i], t)
-            g[i] += s
-            h[i] += s
+            g[i] += _sign_times(w[i], t)
 
 
 cdef inline floating _shrink(floating x, floating t) noexcept nogil:
@@ -108,12 +94,49 @@ def _axpy_soft_threshold(floating[:, ::1] W, double alpha, const floating[:, ::1
         w[i] = _shrink(w[i] + a * v[i], t)
 
 
-def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu,
-                        double decay, double sign_step):
-    # g = decay * w + sign_step * sign(w) at w on entry; v <- mu * v + g; w <- w + g - v
+def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu):
+    # v <- mu * v; w <- w - v
+    cdef Py_ssize_t i, n = _size(W)
+    cdef floating m = <floating>mu
+    cdef floating u
+    cdef floating *w
+    cdef floating *v
+    if not _same_shape(W, V):
+        raise ValueError("W and V must have the same shape")
+    if n == 0:
+        return
+    w, v = &W[0, 0], &V[0, 0]
+    for i in range(n):
+        u = m * v[i]
+        v[i] = u
+        w[i] -= u
+
+
+def _momentum_lookahead_decay(floating[:, ::1] W, floating[:, ::1] V, double mu, double decay):
+    # g = decay * w at w on entry; v <- mu * v + g; w <- w + g - v
     cdef Py_ssize_t i, n = _size(W)
     cdef floating m = <floating>mu
     cdef floating d = <floating>decay
+    cdef floating u, g
+    cdef floating *w
+    cdef floating *v
+    if not _same_shape(W, V):
+        raise ValueError("W and V must have the same shape")
+    if n == 0:
+        return
+    w, v = &W[0, 0], &V[0, 0]
+    for i in range(n):
+        g = d * w[i]
+        u = m * v[i] + g
+        v[i] = u
+        w[i] = w[i] + g - u
+
+
+def _momentum_lookahead_sign(floating[:, ::1] W, floating[:, ::1] V, double mu,
+                             double sign_step):
+    # g = sign_step * sign(w) at w on entry; v <- mu * v + g; w <- w + g - v
+    cdef Py_ssize_t i, n = _size(W)
+    cdef floating m = <floating>mu
     cdef floating s = <floating>sign_step
     cdef floating u, g
     cdef floating *w
@@ -123,14 +146,8 @@ def _momentum_lookahead(floating[:, ::1] W, floating[:, ::1] V, double mu,
     if n == 0:
         return
     w, v = &W[0, 0], &V[0, 0]
-    if d == 0 and s == 0:  # no penalty term: the loop the compiler vectorizes best
-        for i in range(n):
-            u = m * v[i]
-            v[i] = u
-            w[i] -= u
-        return
     for i in range(n):
-        g = d * w[i] + _sign_times(w[i], s)
+        g = _sign_times(w[i], s)
         u = m * v[i] + g
         v[i] = u
         w[i] = w[i] + g - u
@@ -324,13 +341,13 @@ def _c_ordered(A, *others):
     return (A,) + others
 
 
-def add_scaled_sign(W, double scale, G, H=None, work=None):
-    """``G += scale * sign(W)`` and ``H += scale * sign(W)``, the sign taken at ``W`` on entry."""
+def add_scaled_sign(W, double scale, G, work=None):
+    """``G += scale * sign(W)``, the sign taken at ``W`` on entry (``G`` may be ``W``)."""
     try:
-        W_, G_, H_ = _c_ordered(W, G, H)
-        _add_scaled_sign(W_, scale, G_, H_)
+        W_, G_ = _c_ordered(W, G)
+        _add_scaled_sign(W_, scale, G_)
     except (ValueError, TypeError):
-        _npkernels.add_scaled_sign(W, scale, G, H, work)
+        _npkernels.add_scaled_sign(W, scale, G, work)
 
 
 def soft_threshold_inplace(W, double threshold, work=None):
@@ -357,12 +374,28 @@ def axpy_soft_threshold(W, double alpha, V, double threshold, work=None):
         _npkernels.axpy_soft_threshold(W, alpha, V, threshold, work)
 
 
-def momentum_lookahead(W, V, double mu, double decay=0.0, double sign_step=0.0, work=None):
-    """``g = decay * W + sign_step * sign(W)``; ``V <- mu * V + g``; ``W <- W + g - V``, in one pass."""
+def momentum_lookahead(W, V, double mu, work=None):
+    """``V <- mu * V``; ``W <- W - V``, in one pass."""
     try:
-        _momentum_lookahead(*_matrices(W, V), mu, decay, sign_step)
+        _momentum_lookahead(*_matrices(W, V), mu)
     except (ValueError, TypeError):
-        _npkernels.momentum_lookahead(W, V, mu, decay, sign_step, work)
+        _npkernels.momentum_lookahead(W, V, mu, work)
+
+
+def momentum_lookahead_decay(W, V, double mu, double decay, work=None):
+    """``g = decay * W``; ``V <- mu * V + g``; ``W <- W + g - V``, in one pass."""
+    try:
+        _momentum_lookahead_decay(*_matrices(W, V), mu, decay)
+    except (ValueError, TypeError):
+        _npkernels.momentum_lookahead_decay(W, V, mu, decay, work)
+
+
+def momentum_lookahead_sign(W, V, double mu, double sign_step, work=None):
+    """``g = sign_step * sign(W)``; ``V <- mu * V + g``; ``W <- W + g - V``, in one pass."""
+    try:
+        _momentum_lookahead_sign(*_matrices(W, V), mu, sign_step)
+    except (ValueError, TypeError):
+        _npkernels.momentum_lookahead_sign(W, V, mu, sign_step, work)
 
 
 def axpy(y, double alpha, x, work=None):

@@ -1,12 +1,15 @@
 """The element-wise kernels of the training step: compiled when built, numpy otherwise.
 
-The one place where the implementation is chosen. ``skl1net._compute._ckernels``
+The one place where the implementation is chosen, and the only module the
+rest of the package imports kernels from. ``skl1net._compute._ckernels``
 (Cython, built by ``pip install`` when a C compiler is at hand) does each
 kernel in one pass over memory; :mod:`skl1net._compute._npkernels` is the same set of
 functions in numpy, a few passes each. Both have the same names and
 signatures; see :mod:`skl1net._compute._npkernels` for what each computes. Callers use
-them as attributes of this module (``_kernels.axpy(...)``), so that the
-numpy versions can also be swapped in at run time (the tests do).
+them as attributes of this module at call time (``_kernels.axpy(...)``), so
+that the numpy versions can also be swapped in at run time (the tests do).
+A few numpy helpers without a compiled twin (:data:`HELPERS`) are offered
+here too.
 
 The compiled kernels come in two builds of one source: ``_ckernels`` for any
 processor and ``_ckernels_avx2`` (x86-64 with GCC or Clang), used when the
@@ -35,6 +38,8 @@ NAMES = (
     "axpy",
     "axpy_soft_threshold",
     "momentum_lookahead",
+    "momentum_lookahead_decay",
+    "momentum_lookahead_sign",
     "bias_relu",
     "bias_softmax",
     "relu_backward",
@@ -83,10 +88,19 @@ soft_threshold_inplace = _chosen.soft_threshold_inplace
 axpy = _chosen.axpy
 axpy_soft_threshold = _chosen.axpy_soft_threshold
 momentum_lookahead = _chosen.momentum_lookahead
+momentum_lookahead_decay = _chosen.momentum_lookahead_decay
+momentum_lookahead_sign = _chosen.momentum_lookahead_sign
 bias_relu = _chosen.bias_relu
 bias_softmax = _chosen.bias_softmax
 relu_backward = _chosen.relu_backward
 softmax_cross_entropy = _chosen.softmax_cross_entropy
 add_csr_t_product = _chosen.add_csr_t_product
+
+#: Names of the numpy helpers that have no compiled version.
+HELPERS = ("scaled_sign", "softmax", "weighted_total", "softmax_work")
+
+scaled_sign = _npkernels.scaled_sign
+softmax = _npkernels.softmax
+weighted_total = _npkernels.weighted_total
 #: Scratch buffers of ``softmax_cross_entropy`` (only the numpy version uses them).
 softmax_work = _npkernels.softmax_work

@@ -88,24 +88,22 @@ def bias_softmax(Z, b):
     softmax(Z)
 
 
-def add_scaled_sign(W, scale, G, H=None, work=None):
-    """``G += scale * sign(W)`` and, if given, ``H += scale * sign(W)``, in place.
+def add_scaled_sign(W, scale, G, work=None):
+    """``G += scale * sign(W)`` in place, the sign (``sign(0) = 0``) taken at ``W`` on entry.
 
-    The sign (``sign(0) = 0``) is taken at ``W`` as it is on entry; ``W`` may
-    be ``G`` or ``H``. ``work``, shaped like ``W``, holds the term if given.
+    ``G`` may be ``W`` itself. ``work``, shaped like ``W``, holds the term if given.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skl1net._compute._npkernels import add_scaled_sign
-    >>> W = np.array([[2.0, 0.0, -1.0]]); V = np.zeros_like(W)
-    >>> add_scaled_sign(W, -0.5, V, W); W, V
-    (array([[ 1.5,  0. , -0.5]]), array([[-0.5,  0. ,  0.5]]))
+    >>> W = np.array([[2.0, 0.0, -1.0]]); G = np.zeros_like(W)
+    >>> add_scaled_sign(W, -0.5, G); G
+    array([[-0.5,  0. ,  0.5]])
+    >>> add_scaled_sign(W, -0.5, W); W
+    array([[ 1.5,  0. , -0.5]])
     """
-    term = scaled_sign(W, scale, out=work)
-    G += term
-    if H is not None:
-        H += term
+    G += scaled_sign(W, scale, out=work)
 
 
 def soft_threshold_inplace(W, threshold, work=None):
@@ -159,13 +157,10 @@ def axpy_soft_threshold(W, alpha, V, threshold, work=None):
     soft_threshold_inplace(W, threshold, work)
 
 
-def momentum_lookahead(W, V, mu, decay=0.0, sign_step=0.0, work=None):
-    """The start of a Nesterov step, in place: ``V <- mu * V + g`` and ``W <- W + g - V``.
+def momentum_lookahead(W, V, mu, work=None):
+    """``V <- mu * V`` and ``W <- W - V``, in place: the start of a Nesterov step.
 
-    ``g = decay * W + sign_step * sign(W)``, taken at ``W`` on entry, is the
-    penalty's term (``-eta * lmbda * dR(W)``; 0 for penalties applied by
-    their prox), added to the velocity and to the weights. Without it this is
-    ``V *= mu; W -= V``. ``work`` is shaped like ``W``.
+    ``work`` is unused (the signature of the other kernels).
 
     Examples
     --------
@@ -174,21 +169,49 @@ def momentum_lookahead(W, V, mu, decay=0.0, sign_step=0.0, work=None):
     >>> W, V = np.array([1.0, 1.0]), np.array([2.0, -4.0])
     >>> momentum_lookahead(W, V, 0.5); W, V
     (array([0., 3.]), array([ 1., -2.]))
+    """
+    V *= mu
+    W -= V
+
+
+def momentum_lookahead_decay(W, V, mu, decay, work=None):
+    """``g = decay * W``; ``V <- mu * V + g``; ``W <- W + g - V``, in place, ``g`` taken at ``W`` on entry.
+
+    :func:`momentum_lookahead` with a term proportional to the weights added
+    to the velocity and to the weights. ``work`` is shaped like ``W``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import momentum_lookahead_decay
     >>> W, V = np.array([1.0, -1.0]), np.zeros(2)
-    >>> momentum_lookahead(W, V, 0.5, decay=-0.5); W, V
+    >>> momentum_lookahead_decay(W, V, 0.5, -0.5); W, V
     (array([ 1., -1.]), array([-0.5,  0.5]))
     """
     V *= mu
-    if sign_step and decay:  # (no penalty of the package has both)
-        g = scaled_sign(W, sign_step, out=work)
-        g += decay * W
-        V += g
-        W += g
-    elif sign_step:  # into V and W, the sign read at W on entry
-        add_scaled_sign(W, sign_step, V, W, work)
-    elif decay:
-        axpy(V, decay, W, work)
-        W *= 1.0 + decay
+    axpy(V, decay, W, work)
+    W *= 1.0 + decay
+    W -= V
+
+
+def momentum_lookahead_sign(W, V, mu, sign_step, work=None):
+    """``g = sign_step * sign(W)``; ``V <- mu * V + g``; ``W <- W + g - V``, in place, ``g`` taken at ``W`` on entry.
+
+    :func:`momentum_lookahead` with a term proportional to the sign of the
+    weights (``sign(0) = 0``). ``work``, shaped like ``W``, holds the term if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import momentum_lookahead_sign
+    >>> W, V = np.array([1.0, 0.0]), np.array([2.0, 2.0])
+    >>> momentum_lookahead_sign(W, V, 0.5, -0.25); W, V
+    (array([ 0., -1.]), array([0.75, 1.  ]))
+    """
+    V *= mu
+    term = scaled_sign(W, sign_step, out=work)
+    V += term
+    W += term
     W -= V
 
 

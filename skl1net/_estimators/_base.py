@@ -34,7 +34,8 @@ from .._network._compact import abs_row_sums, compact_model, count_nonzero, dead
 from .._training._debias import refit_support
 from ..exceptions import ConstantOutputWarning, InconsistentVersionWarning, InputScaleWarning
 from .._network._mlp import Workspace, forward, init_params, weight_layout
-from ..penalties import PENALTIES, make_penalty
+from ..penalties import PENALTIES, Penalty, make_penalty
+from .._optim._schedules import make_schedule
 from .._optim._sgd import SGD
 from ._checks import (
     check_feature_scale,
@@ -172,7 +173,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "penalty": [StrOptions(set(PENALTIES))],
+        "penalty": [StrOptions(set(PENALTIES)), Penalty],
         "lmbda": [Interval(Real, 0, None, closed="left")],
         "eta": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -459,31 +460,28 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             # Keep the velocities; hyperparameters changed by set_params apply
             # (a data-dependent eta such as 'auto' keeps its first value).
             self._optimizer = copy.deepcopy(self._optimizer)
+            eta = self.eta if isinstance(self.eta, Real) else self._optimizer.eta
             self._optimizer.reconfigure(
                 penalty=penalty,
-                eta=self.eta if isinstance(self.eta, Real) else self._optimizer.eta,
-                learning_rate=self.learning_rate,
-                power_t=self.power_t,
+                schedule=make_schedule(self.learning_rate, eta, self.power_t),
                 momentum=self.momentum,
                 nesterov=self.nesterovs_momentum,
             )
-            self._optimizer.follow_layouts(self.coefs_)
+            self._optimizer.resume(self.coefs_, self.intercepts_)
         n_iter = self.n_iter_
         self._train(X, Y, sample_weight, stratify, y, incremental)
         if self.debias and not incremental:
             refit_support(self, X, Y, sample_weight, y, self.n_iter_ - n_iter)
         return self
 
-    def _make_optimizer(self, penalty, X, Y, sample_weight, eta=None):
-        """A new :class:`~skl1net._optim._sgd.SGD` for ``penalty``, starting at ``eta`` or :meth:`_initial_eta`."""
+    def _make_optimizer(self, penalty, X, Y, sample_weight):
+        """A new :class:`~skl1net._optim._sgd.SGD` for ``penalty`` and the parameters, starting at :meth:`_initial_eta`."""
         return SGD(
             penalty,
-            self._initial_eta(X, Y, sample_weight) if eta is None else eta,
-            learning_rate=self.learning_rate,
-            power_t=self.power_t,
+            make_schedule(self.learning_rate, self._initial_eta(X, Y, sample_weight), self.power_t),
             momentum=self.momentum,
             nesterov=self.nesterovs_momentum,
-        )
+        ).init(self.coefs_, self.intercepts_)
 
     def _initial_eta(self, X, Y, sample_weight):
         """Learning rate to start from on the (validated) training data ``X``, targets ``Y`` and weights.
@@ -565,11 +563,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         if total_weight <= 0:
             raise ValueError("sample_weight is zero for every training sample.")
         last_good = [p.copy(order="K") for p in self.coefs_ + self.intercepts_]
-        penalty = self._optimizer.penalty
         optimizer = self._optimizer
 
         start_objective = None  # objective on the first batch, before any step
-        start_penalty = penalty.value(self.coefs_)
+        start_penalty = optimizer.penalty_value(self.coefs_)
         try:
             for epoch in range(1 if incremental else self.max_iter):
                 order = train_idx
@@ -593,7 +590,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     np.copyto(saved, p)
                 self.n_iter_ += 1
                 self.t_ += n_train
-                objective = accumulated / total_weight + penalty.value(self.coefs_)
+                objective = accumulated / total_weight + optimizer.penalty_value(self.coefs_)
                 if not objective <= _DIVERGENCE_FACTOR * (1 + start_objective):
                     self._diverged(objective, start_objective)
                 self.loss_curve_.append(objective)
@@ -610,10 +607,13 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                         f"{self.n_iter_no_change} consecutive epochs."
                     )
                     epochs = None if incremental else epoch + 1
-                    if optimizer.trigger_stopping(msg, self.verbose, epochs):
+                    decision = optimizer.on_plateau(epochs)
+                    if self.verbose:
+                        print(f"{msg} {decision.message}")
+                    if decision.stop:
                         break
                     self._no_improvement_count = 0
-                if incremental or optimizer.annealed:
+                if incremental or optimizer.finished:
                     break
             else:
                 if not incremental:

@@ -66,12 +66,16 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         layer: multinomial (or binary) logistic regression.
     activation : {'relu', 'tanh', 'logistic', 'identity'}, default='relu'
         Activation of the hidden layers.
-    penalty : {'l1_prox', 'l1', 'l2', 'group_l1_prox'}, default='l1_prox'
+    penalty : {'l1_prox', 'l1', 'l2', 'group_l1_prox'} or Penalty, default='l1_prox'
         Regularization of the weight matrices, see above. 'group_l1_prox'
         replaces the first layer's L1 term by ``sum_j ||W_0[j]||_2`` over the
         input features ``j`` (group soft-threshold of each feature's outgoing
         weights, which removes whole features) and keeps 'l1_prox' on the
-        deeper layers; see :class:`skl1net.penalties.GroupL1Prox`.
+        deeper layers; see :class:`skl1net.penalties.GroupL1Prox`. An instance
+        of a :class:`skl1net.penalties.Penalty` subclass (one written by the
+        user) trains through its ``gradient`` and ``prox``; the fit uses a
+        copy whose strength is ``lmbda`` (leave the instance's ``lmbda`` at
+        None: a different value is an error), and never modifies it.
     lmbda : float, default=3e-4
         Strength of the penalty (per-sample scale), ``>= 0``. The default
         keeps the test accuracy of the defaults on scikit-learn's digits,

@@ -40,7 +40,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Units of each hidden layer. ``()`` gives a linear model.
     activation : {'relu', 'tanh', 'logistic', 'identity'}, default='relu'
         Activation of the hidden layers.
-    penalty : {'l1_prox', 'l1', 'l2', 'group_l1_prox'}, default='l1_prox'
+    penalty : {'l1_prox', 'l1', 'l2', 'group_l1_prox'} or Penalty, default='l1_prox'
         Regularization of the weight matrices, as for
         :class:`~skl1net.L1MLPClassifier`.
     lmbda : float, default=1e-3

@@ -19,7 +19,6 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from .._compute import _kernels
-from .._compute import _npkernels
 from .._compute._blas import ProductGradient, gemm, matmul
 
 
@@ -40,7 +39,7 @@ def _logistic(Z):
     return expit(Z, out=Z)
 
 
-_softmax = _npkernels.softmax
+_softmax = _kernels.softmax
 
 
 #: Hidden and output activations, each ``f(Z)`` overwriting ``Z`` with ``f(Z)``.
@@ -68,7 +67,7 @@ def _logistic_derivative(A, delta):
 
 DERIVATIVES = {
     "identity": _identity_derivative,
-    "relu": _npkernels.relu_backward,  # f'(Z) = 1 where Z > 0, i.e. where A > 0
+    "relu": _kernels.relu_backward,  # f'(Z) = 1 where Z > 0, i.e. where A > 0
     "tanh": _tanh_derivative,
     "logistic": _logistic_derivative,
 }
@@ -298,7 +297,7 @@ class Workspace:
             P = self._bias_out(Z, b)
             losses = self._loss(T, P, out=rows.loss_work)
             P -= T
-            total = _npkernels.weighted_total(losses, P, sample_weight)
+            total = _kernels.weighted_total(losses, P, sample_weight)
         if sample_weight is None:
             n = Z.shape[0]
             return total / n, 1.0 / n

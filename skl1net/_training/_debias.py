@@ -8,7 +8,7 @@ after magnitude pruning does for networks (Han et al., 2015): after the
 penalized epochs the support (the non-zero weights) is frozen, and a few more
 epochs of the same SGD run on the *unpenalized* loss, with every weight
 outside the support held at exactly zero by the
-:class:`~skl1net.penalties.FixedZeros` penalty.
+:class:`~skl1net._optim._constraints.FixedSupport` constraint.
 
 How many epochs: a quarter of the ``n_epochs`` penalized epochs of this
 ``fit``, but at least :data:`MIN_EPOCHS` and never more than ``n_epochs``:
@@ -48,7 +48,9 @@ import math
 
 import numpy as np
 
-from ..penalties import FixedZeros
+from .._optim._constraints import FixedSupport
+from .._optim._schedules import LinearDecay
+from .._optim._sgd import SGD
 
 #: Fewest debiasing epochs (unless the penalized phase ran fewer).
 MIN_EPOCHS = 10
@@ -74,22 +76,27 @@ def refit_support(est, X, Y, sample_weight, y, n_epochs):
 
     ``n_epochs`` is the number of penalized epochs this ``fit`` ran.
     Runs :func:`n_debias_epochs` single-epoch passes of ``est._train`` (the
-    same loop as ``partial_fit``) with a :class:`FixedZeros` optimizer, then
+    same loop as ``partial_fit``) with an unpenalized optimizer under a
+    :class:`~skl1net._optim._constraints.FixedSupport` constraint and a
+    :class:`~skl1net._optim._schedules.LinearDecay` rate, then
     puts the penalized optimizer back so that a later ``partial_fit`` or
     warm start continues the penalized problem.
     """
     penalized = est._optimizer
     saved = est.best_loss_, est._no_improvement_count
+    n = n_debias_epochs(n_epochs)
     # the penalized fit's eta: no step rule to evaluate on the data again
-    optimizer = est._make_optimizer(
-        FixedZeros([W != 0 for W in est.coefs_]), X, Y=None, sample_weight=None, eta=penalized.eta
-    )
+    optimizer = SGD(
+        None,
+        LinearDecay(ETA_FRACTION * penalized.eta, n),
+        momentum=est.momentum,
+        nesterov=est.nesterovs_momentum,
+        constraint=FixedSupport([W != 0 for W in est.coefs_]),
+    ).init(est.coefs_, est.intercepts_)
     est._optimizer = optimizer
     est.best_loss_, est._no_improvement_count = np.inf, 0
-    n = n_debias_epochs(n_epochs)
     try:
-        for k in range(n):
-            optimizer.eta_t = ETA_FRACTION * penalized.eta * (1 - k / n)
+        for _ in range(n):
             n_iter = est.n_iter_
             est._train(X, Y, sample_weight, None, y, incremental=True)
             if est.n_iter_ == n_iter:  # interrupted (KeyboardInterrupt): stop here

@@ -59,7 +59,7 @@ from .._estimators._base import validation_split, warn_if_unscaled
 from .._estimators._checks import check_sparse_structure, relative_weights
 from .._compute._blas import matmul as blas_matmul
 from .._network._mlp import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
-from ..penalties import make_penalty
+from ..penalties import make_penalty, total_value
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
 
 
@@ -325,7 +325,7 @@ def objective(est, X, y, sample_weight=None):
     P = est._forward(X)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
     loss = float(np.average(losses, weights=weights))
-    return loss + make_penalty(est.penalty, est.lmbda).value(est.coefs_)
+    return loss + total_value(make_penalty(est.penalty, est.lmbda), est.coefs_)
 
 
 def lmbda_path(
