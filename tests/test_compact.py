@@ -8,7 +8,6 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
-from skl1net.exceptions import ConstantOutputWarning
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
