@@ -1,0 +1,277 @@
+"""Working-set training: each epoch computes on the live part of the network only.
+
+At the start of an epoch :meth:`WorkingSet.enter` cuts the network down to
+its live units (:func:`skl1net._network._slices.live_units`): the input
+features whose first-layer row is not all zero and the hidden units that can
+change the output. The weights, the biases and the optimizer's state of
+those units (:meth:`skl1net._optim._optimizer.Optimizer.slots`) are taken
+out as dense arrays, the epoch's batches keep only the live columns of
+``X``, and the epoch trains on the small network with the same BLAS products
+as the full one. :meth:`WorkingSet.leave` writes everything back at the end
+of the epoch. The parameters left out do not move and their optimizer state
+is kept as it is.
+
+Leaving out a hidden unit changes no step (it outputs zero and all its
+gradients are zero). Leaving out an input feature is exact only while the
+weights of its zero row would stay zero: under a proximal penalty such as
+``'l1_prox'``, while the row's gradient ``|X_f^T delta| / n`` stays under
+``lmbda``. :meth:`WorkingSet.check` computes the full-data gradient of the
+left-out rows (one forward and backward pass of the small network) and
+re-admits every row that violates the optimality condition of the
+objective at zero; the training loop calls it every :attr:`check_every`
+epochs and at the end of training, where it re-runs epochs until no row
+violates it (at most :attr:`max_final_rounds` times).
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._network._mlp import Workspace
+from .._network._slices import index, is_full, live_units, put, take
+from ..penalties import GroupL1Prox
+
+
+def zero_row_violations(penalty, G):
+    """Rows of the zero weights whose gradient ``G`` breaks the objective's optimality condition.
+
+    A zero row is optimal when one proximal step from it, with the loss
+    gradient ``G`` (and the penalty's gradient term at zero), stays at
+    zero: ``prox(-(G + lmbda * dR(0)), 1) == 0``. For ``'l1_prox'`` that is
+    ``|G_ij| <= lmbda``; for ``'group_l1_prox'`` ``||G_i|| <= lmbda *
+    sqrt(h)``; for a penalty without a proximal operator (``'l1'``,
+    ``'l2'``) ``G_i == 0``.
+
+    Parameters
+    ----------
+    penalty : Penalty or None
+    G : ndarray of shape (n_rows, n_units)
+        Loss gradient of the rows, in the first layer's full width.
+
+    Returns
+    -------
+    violators : ndarray of bool of shape (n_rows,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net.penalties import L1Prox
+    >>> from skl1net._training._working_set import zero_row_violations
+    >>> zero_row_violations(L1Prox(0.1), np.array([[0.05, -0.1], [0.0, 0.2]]))
+    array([False,  True])
+    """
+    W = -np.asarray(G, dtype=np.float64)
+    if penalty is not None:
+        if penalty.gradient is not None:
+            W -= penalty.gradient(np.zeros_like(W), 0, np.empty_like(W))
+        penalty.prox(W, 1.0, 0)
+    return np.any(W != 0, axis=1)
+
+
+class _LeftOutGradient:
+    """Stands in for the optimizer of a pass that only sums the left-out rows' gradient.
+
+    :meth:`Workspace.train_step` hands it each layer's gradient; from the
+    first layer's delta it adds ``weight * scale * X_out^T delta`` to
+    :attr:`G`, where ``X_out`` holds the batch's left-out columns.
+    """
+
+    def __init__(self, n_rows, n_units):
+        self.G = np.zeros((n_rows, n_units))
+        self.X_out = None
+        self.weight = 1.0
+
+    def step_layer(self, i, W, b, gradient):
+        if i == 0:
+            self.G += (self.weight * gradient.scale) * np.asarray(self.X_out.T @ gradient.delta)
+
+
+class WorkingSet:
+    """The live part of a network, taken out for an epoch and put back after it.
+
+    Parameters
+    ----------
+    activation : str
+        The network's hidden activation.
+    check_every : int, default=5
+        Epochs between two optimality checks of the left-out input features.
+    max_final_rounds : int, default=3
+        Most epochs re-run at the end of training for input features the
+        final check re-admits.
+
+    Attributes
+    ----------
+    units : list of ndarray or None
+        The live units of each layer during an epoch (None outside one, or
+        when every unit is live).
+    n_readmitted : int
+        Input features re-admitted by the checks so far.
+    """
+
+    def __init__(self, activation, check_every=5, max_final_rounds=3):
+        self.activation = activation
+        self.check_every = check_every
+        self.max_final_rounds = max_final_rounds
+        self.units = None
+        self.n_readmitted = 0
+        self._forced = None  # input features re-admitted by the last check
+        self._full = None
+        self._x_buf = None
+
+    def _live_units(self, state):
+        penalty = getattr(state.optimizer, "penalty", None)
+        # the group penalty's value of the first layer depends on its width
+        all_hidden = (1,) if isinstance(penalty, GroupL1Prox) else ()
+        units = live_units(state.coefs, state.intercepts, self.activation, all_hidden=all_hidden)
+        if self._forced is not None and self._forced.any():
+            live = np.zeros(state.coefs[0].shape[0], dtype=bool)
+            live[units[0]] = True
+            units[0] = np.flatnonzero(live | self._forced)
+        self._forced = None
+        return units
+
+    # -- entering and leaving an epoch -----------------------------------------------
+    def enter(self, state):
+        """Replace the parameters and optimizer state of ``state`` by their live slices.
+
+        Returns whether anything was left out (else ``state`` is unchanged
+        and :meth:`leave` does nothing).
+        """
+        units = self._live_units(state)
+        if is_full(units, state.coefs):
+            self.units = None
+            return False
+        optimizer = state.optimizer
+        coefs, intercepts = state.coefs, state.intercepts
+        full_slots = [
+            [optimizer.slots(kind, i) for i in range(len(coefs))] for kind in (0, 1)
+        ]
+        small = (
+            [take(W, 0, i, units) for i, W in enumerate(coefs)],
+            [take(b, 1, i, units) for i, b in enumerate(intercepts)],
+        )
+        for kind in (0, 1):
+            for i, slots in enumerate(full_slots[kind]):
+                optimizer.load_slots(kind, i, [take(S, kind, i, units) for S in slots])
+        constraint = getattr(optimizer, "constraint", None)
+        if constraint is not None:
+            optimizer.constraint = constraint.restrict(lambda i: index(0, i, units))
+        optimizer.resume(*small)
+        self._full = (coefs, intercepts, full_slots, constraint)
+        self.units = units
+        state.coefs, state.intercepts = small
+        return True
+
+    def leave(self, state):
+        """Write the slices of :meth:`enter` back into the full parameters and optimizer state."""
+        if self.units is None:
+            return
+        units = self.units
+        coefs, intercepts, full_slots, constraint = self._full
+        optimizer = state.optimizer
+        for kind, (params, small) in enumerate(
+            ((coefs, state.coefs), (intercepts, state.intercepts))
+        ):
+            for i, (P, part) in enumerate(zip(params, small)):
+                put(P, part, kind, i, units)
+                for S, part_S in zip(full_slots[kind][i], optimizer.slots(kind, i)):
+                    put(S, part_S, kind, i, units)
+                optimizer.load_slots(kind, i, full_slots[kind][i])
+        if constraint is not None:
+            optimizer.constraint = constraint
+        optimizer.resume(coefs, intercepts)
+        state.coefs, state.intercepts = coefs, intercepts
+        self._full = None
+        self.units = None
+
+    def batches(self, batches, make_batches):
+        """The epoch's batches with the live columns of ``X`` only.
+
+        ``batches`` is the full data's :class:`~skl1net._training._batches.MiniBatches`;
+        ``make_batches(X)`` builds the same on other columns. Dense batches
+        are gathered into a buffer, a sparse ``X`` is column-selected once.
+        """
+        if self.units is None:
+            return batches
+        features = self.units[0]
+        if sp.issparse(batches.X):
+            return make_batches(batches.X[:, features].tocsr())
+        shape = (batches.batch_size, len(features))
+        if self._x_buf is None or self._x_buf.shape != shape or self._x_buf.dtype != batches.X.dtype:
+            self._x_buf = np.empty(shape, batches.X.dtype)
+        buf = self._x_buf
+
+        def columns(order):
+            for Xb, Tb, sw, weight in batches(order):
+                Xc = np.take(Xb, features, axis=1, out=buf[: Xb.shape[0]], mode="clip")
+                yield Xc, Tb, sw, weight
+
+        return columns
+
+    # -- the optimality check ------------------------------------------------------
+    def check(self, state, batches, rows, total_weight, out_activation):
+        """Re-admit the left-out input features whose zero row is not optimal; return how many.
+
+        The features re-admitted (see :func:`zero_row_violations` and
+        :meth:`left_out_gradient`) are live in the next :meth:`enter`. Under a
+        constraint (the fixed support of debiasing) nothing is re-admitted:
+        the constraint holds the left-out rows at zero.
+        """
+        optimizer = state.optimizer
+        if getattr(optimizer, "constraint", None) is not None:
+            return 0
+        out, G = self.left_out_gradient(state, batches, rows, total_weight, out_activation)
+        if not len(out):
+            return 0
+        violators = zero_row_violations(getattr(optimizer, "penalty", None), G)
+        forced = np.zeros(state.coefs[0].shape[0], dtype=bool)
+        forced[out[violators]] = True
+        self._forced = forced
+        n = int(violators.sum())
+        self.n_readmitted += n
+        return n
+
+    def left_out_gradient(self, state, batches, rows, total_weight, out_activation):
+        """The input features that would be left out, and the loss gradient of their rows.
+
+        The gradient is that of the (weighted) mean loss over the training
+        ``rows`` at the parameters of ``state``, computed by one forward and
+        backward pass of the live network over ``batches`` (the full data's
+        :class:`~skl1net._training._batches.MiniBatches`).
+
+        Returns
+        -------
+        out : ndarray of intp
+            The left-out input features.
+        G : ndarray of shape (len(out), n_units)
+            Their rows of the first layer's gradient (float64).
+        """
+        units = self._live_units(state)
+        live = np.zeros(state.coefs[0].shape[0], dtype=bool)
+        live[units[0]] = True
+        out = np.flatnonzero(~live)
+        G = np.zeros((len(out), state.coefs[0].shape[1]))
+        if not len(out):
+            return out, G
+        coefs = [take(W, 0, i, units) for i, W in enumerate(state.coefs)]
+        intercepts = [take(b, 1, i, units) for i, b in enumerate(state.intercepts)]
+        layer_units = [len(u) for u in units]
+        ws = Workspace(layer_units, batches.batch_size, coefs[0].dtype, self.activation,
+                       out_activation)
+        collector = _LeftOutGradient(len(out), layer_units[1])
+        for Xb, X_out, Tb, sw, weight in self._check_batches(batches, units[0], out)(rows):
+            collector.X_out, collector.weight = X_out, weight / total_weight
+            ws.train_step(Xb, Tb, coefs, intercepts, sw, collector)
+        G[:, units[1]] = collector.G
+        return out, G
+
+    @staticmethod
+    def _check_batches(batches, features, out):
+        def gen(order):
+            for Xb, Tb, sw, weight in batches(order):
+                if sp.issparse(Xb):
+                    yield Xb[:, features], Xb[:, out], Tb, sw, weight
+                else:
+                    yield np.take(Xb, features, axis=1), np.take(Xb, out, axis=1), Tb, sw, weight
+        return gen
