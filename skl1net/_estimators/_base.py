@@ -13,7 +13,9 @@ import copy
 import math
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import nullcontext
 from numbers import Integral, Real
+from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +34,7 @@ from sklearn.utils.validation import (
 
 from .._network._compact import abs_row_sums, compact_model, count_nonzero, dead_units, n_entries
 from .._training._debias import refit_support
+from .._training._working_set import WorkingSet
 from ..exceptions import ConstantOutputWarning, InconsistentVersionWarning, InputScaleWarning
 from .._network._mlp import Workspace, forward, init_params, weight_layout
 from ..penalties import PENALTIES, Penalty, make_penalty
@@ -182,6 +185,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
         "debias": ["boolean"],
+        "working_set": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -210,6 +214,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         random_state,
         verbose,
         debias=False,
+        working_set=True,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -229,6 +234,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
         self.debias = debias
+        self.working_set = working_set
         self.random_state = random_state
         self.verbose = verbose
 
@@ -550,21 +556,44 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
 
         start_objective = None  # objective on the first batch, before any step
         start_penalty = optimizer.penalty_value(self.coefs_)
+        working_set = WorkingSet(self.activation) if self.working_set else None
+        state = SimpleNamespace(coefs=self.coefs_, intercepts=self.intercepts_, optimizer=optimizer)
+
+        def make_batches(Xc):
+            return _MiniBatches(Xc, batches.Y, sample_weight, batch_size, gather)
+
+        def check():
+            return working_set.check(state, batches, train_idx, total_weight, self.out_activation_)
+
+        n_epochs = 1 if incremental else self.max_iter
+        final_rounds = 0
+        ended_early = False
         try:
-            for epoch in range(1 if incremental else self.max_iter):
+            epoch = 0
+            while epoch < n_epochs:
                 order = train_idx
                 if self.shuffle:
                     order = train_idx.copy()
                     rng.shuffle(order)
                 accumulated = 0.0
-                for Xb, Tb, sw, batch_weight in batches(order):
-                    # the loss is that of the batch before its step
-                    loss = ws.train_step(Xb, Tb, self.coefs_, self.intercepts_, sw, optimizer)
-                    if not math.isfinite(loss):
-                        self._diverged(loss)
-                    if start_objective is None:
-                        start_objective = loss + start_penalty
-                    accumulated += loss * batch_weight
+                if working_set is not None and self.n_iter_ and (
+                    self.n_iter_ % working_set.check_every == 0
+                ):
+                    check()
+                with (
+                    nullcontext((ws, batches)) if working_set is None
+                    else working_set.epoch(state, ws, batches, make_batches)
+                ) as (epoch_ws, epoch_batches):
+                    for Xb, Tb, sw, batch_weight in epoch_batches(order):
+                        # the loss is that of the batch before its step
+                        loss = epoch_ws.train_step(
+                            Xb, Tb, state.coefs, state.intercepts, sw, optimizer
+                        )
+                        if not math.isfinite(loss):
+                            self._diverged(loss)
+                        if start_objective is None:
+                            start_objective = loss + start_penalty
+                        accumulated += loss * batch_weight
 
                 params = self.coefs_ + self.intercepts_
                 if not all(np.isfinite(p).all() for p in params):
@@ -581,7 +610,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
                 self._update_no_improvement_count(validation)
                 optimizer.iteration_ends(
-                    self.t_, None if incremental else (epoch + 1) / self.max_iter
+                    self.t_, None if incremental else min(1.0, (epoch + 1) / self.max_iter)
                 )
                 if self._no_improvement_count > self.n_iter_no_change:
                     what = "Validation score" if early_stopping else "Training loss"
@@ -594,11 +623,27 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     if self.verbose:
                         print(f"{msg} {decision.message}")
                     if decision.stop:
-                        break
-                    self._no_improvement_count = 0
-                if incremental or optimizer.finished:
-                    break
-            else:
+                        ended_early = True
+                    else:
+                        self._no_improvement_count = 0
+                epoch += 1
+                if ended_early or incremental or optimizer.finished:
+                    ended_early = True
+                    n_epochs = epoch
+                if epoch == n_epochs and not incremental and working_set is not None:
+                    # the final check: re-run an epoch while left-out rows are not optimal
+                    if check():
+                        if final_rounds < working_set.max_final_rounds:
+                            final_rounds += 1
+                            n_epochs += 1
+                        else:
+                            warnings.warn(
+                                f"{working_set.n_readmitted} left-out input features were "
+                                "re-admitted after the last epoch: their zero weights do not "
+                                "satisfy the optimality condition.",
+                                ConvergenceWarning,
+                            )
+            if not ended_early:
                 if not incremental:
                     warnings.warn(
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "

@@ -25,6 +25,8 @@ violates it (at most :attr:`max_final_rounds` times).
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+from contextlib import contextmanager
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -118,6 +120,7 @@ class WorkingSet:
         self._forced = None  # input features re-admitted by the last check
         self._full = None
         self._x_buf = None
+        self._workspace = None
 
     def _live_units(self, state):
         penalty = getattr(state.optimizer, "penalty", None)
@@ -130,6 +133,29 @@ class WorkingSet:
             units[0] = np.flatnonzero(live | self._forced)
         self._forced = None
         return units
+
+    @contextmanager
+    def epoch(self, state, workspace, batches, make_batches):
+        """The workspace and batches of one epoch on the live network, within :meth:`enter`/:meth:`leave`.
+
+        ``workspace`` and ``batches`` are those of the full network;
+        ``make_batches(X)`` builds batches like ``batches`` on other columns
+        of the data. Within the block ``state`` holds the live slices; on
+        leaving it (also by an exception) the full parameters again.
+        """
+        if not self.enter(state):
+            yield workspace, batches
+            return
+        try:
+            sizes = [len(u) for u in self.units]
+            if self._workspace is None or self._workspace.layer_units != sizes:
+                self._workspace = Workspace(
+                    sizes, batches.batch_size, workspace.dtype, workspace.activation,
+                    workspace.out_activation,
+                )
+            yield self._workspace, self.batches(batches, make_batches)
+        finally:
+            self.leave(state)
 
     # -- entering and leaving an epoch -----------------------------------------------
     def enter(self, state):
