@@ -562,8 +562,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
         def make_batches(Xc):
             return _MiniBatches(Xc, batches.Y, sample_weight, batch_size, gather)
 
-        def check():
-            return working_set.check(state, batches, train_idx, total_weight, self.out_activation_)
+        def check(final=False):
+            return working_set.check(
+                state, batches, train_idx, total_weight, self.out_activation_, final=final
+            )
 
         n_epochs = 1 if incremental else self.max_iter
         final_rounds = 0
@@ -632,15 +634,16 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     n_epochs = epoch
                 if epoch == n_epochs and not incremental and working_set is not None:
                     # the final check: re-run an epoch while left-out rows are not optimal
-                    if check():
+                    n_violators = check(final=True)
+                    if n_violators:
                         if final_rounds < working_set.max_final_rounds:
                             final_rounds += 1
                             n_epochs += 1
                         else:
                             warnings.warn(
-                                f"{working_set.n_readmitted} left-out input features were "
-                                "re-admitted after the last epoch: their zero weights do not "
-                                "satisfy the optimality condition.",
+                                f"{n_violators} input features left out of the last epoch "
+                                "do not satisfy the optimality condition at its end (their "
+                                "weights stay zero): train more epochs.",
                                 ConvergenceWarning,
                             )
             if not ended_early:

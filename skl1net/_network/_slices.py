@@ -47,7 +47,8 @@ def live_units(coefs, intercepts, activation, *, all_hidden=()):
     -------
     units : list of ndarray of intp
         ``units[0]`` the live input features, ``units[k]`` the live units
-        of hidden layer ``k``, ``units[-1]`` all the outputs.
+        of hidden layer ``k``, ``units[-1]`` all the outputs. A layer with no
+        live unit keeps its first one.
 
     Examples
     --------
@@ -68,7 +69,8 @@ def live_units(coefs, intercepts, activation, *, all_hidden=()):
         idle &= _act_at(activation, b) == 0
         units.append(np.flatnonzero(~idle))
     units.append(np.arange(coefs[-1].shape[1]))
-    return units
+    # a layer keeps at least one unit (training it is exact): no empty products
+    return [u if len(u) else np.arange(1) for u in units]
 
 
 def is_full(units, coefs):

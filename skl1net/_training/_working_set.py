@@ -107,6 +107,8 @@ class WorkingSet:
     units : list of ndarray or None
         The live units of each layer during an epoch (None outside one, or
         when every unit is live).
+    left_out : ndarray of bool or None
+        The input features left out of the last epoch.
     n_readmitted : int
         Input features re-admitted by the checks so far.
     """
@@ -117,6 +119,7 @@ class WorkingSet:
         self.max_final_rounds = max_final_rounds
         self.units = None
         self.n_readmitted = 0
+        self.left_out = None
         self._forced = None  # input features re-admitted by the last check
         self._full = None
         self._x_buf = None
@@ -165,6 +168,8 @@ class WorkingSet:
         and :meth:`leave` does nothing).
         """
         units = self._live_units(state)
+        self.left_out = np.ones(state.coefs[0].shape[0], dtype=bool)
+        self.left_out[units[0]] = False
         if is_full(units, state.coefs):
             self.units = None
             return False
@@ -236,11 +241,14 @@ class WorkingSet:
         return columns
 
     # -- the optimality check ------------------------------------------------------
-    def check(self, state, batches, rows, total_weight, out_activation):
+    def check(self, state, batches, rows, total_weight, out_activation, final=False):
         """Re-admit the left-out input features whose zero row is not optimal; return how many.
 
         The features re-admitted (see :func:`zero_row_violations` and
-        :meth:`left_out_gradient`) are live in the next :meth:`enter`. Under a
+        :meth:`left_out_gradient`) are live in the next :meth:`enter`. With
+        ``final``, after the last epoch, only the features left out of that
+        epoch count: a row the epoch trained and left at zero is where the
+        stochastic steps put it, as without a working set. Under a
         constraint (the fixed support of debiasing) nothing is re-admitted:
         the constraint holds the left-out rows at zero.
         """
@@ -251,6 +259,8 @@ class WorkingSet:
         if not len(out):
             return 0
         violators = zero_row_violations(getattr(optimizer, "penalty", None), G)
+        if final:
+            violators &= self.left_out[out]
         forced = np.zeros(state.coefs[0].shape[0], dtype=bool)
         forced[out[violators]] = True
         self._forced = forced
