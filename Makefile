@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test bench bench-results docs clean
 
 # The install also compiles the optional kernels (skl1net/_compute/_ckernels*.pyx: a
 # build for any CPU and, on x86-64, one for AVX2) when a C compiler is at hand;
@@ -23,7 +23,7 @@ test: $(STAMP)
 
 # The documentation, with the gallery run from examples/; warnings are errors.
 DOCS_STAMP := $(VENV)/.installed-docs
-$(DOCS_STAMP): $(STAMP)
+$(DOCS_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	touch $(DOCS_STAMP)
 
@@ -35,6 +35,8 @@ docs: $(DOCS_STAMP)
 # PyTorch columns are optional: `$(BIN)/python -m pip install torch==2.13.0`.
 # The benchmark measures OpenBLAS as it tunes itself for this CPU, so this one
 # command unsets the two variables that override its kernel choice.
+# `make bench-results` regenerates every file of benchmarks/results/ (about 40
+# minutes on 2 cores; BENCH_ARGS="--only bench_compact_predict" for some of them).
 BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS  ?=
 
@@ -44,7 +46,10 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/train_speed.py $(BENCH_ARGS)
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_train_speed.py $(BENCH_ARGS)
+
+bench-results: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info skl1net/_compute/_ckernels*.c skl1net/_compute/*.so docs/_build docs/auto_examples docs/gen_modules docs/api_list.rst

