@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
 from skl1net._network._mlp import Workspace
-from skl1net._training._working_set import zero_row_violations
+from skl1net._training._working_set import WorkingSet, zero_row_violations
 from skl1net.penalties import make_penalty
 
 
@@ -90,9 +90,27 @@ def _first_layer_gradient(est, X, y, sample_weight=None):
     return ws.coef_grads[0]
 
 
-def _assert_zero_rows_optimal(est, X, y, sample_weight=None, some=True):
+@pytest.fixture
+def left_out(monkeypatch):
+    """The input features left out of each epoch, recorded as the epochs start."""
+    epochs = []
+    enter = WorkingSet.enter
+
+    def recording_enter(self, state):
+        entered = enter(self, state)
+        epochs.append(self.left_out.copy())
+        return entered
+
+    monkeypatch.setattr(WorkingSet, "enter", recording_enter)
+    return epochs
+
+
+def _assert_zero_rows_optimal(est, X, y, left_out, sample_weight=None, some=True):
+    """The rows left out of the last epoch satisfy the optimality condition at the end."""
     G = _first_layer_gradient(est, X, y, sample_weight)
     zero = ~np.any(est.coefs_[0] != 0, axis=1)
+    assert not np.any(left_out[-1] & ~zero)  # left out means untouched
+    zero &= left_out[-1]
     assert zero.any() or not some
     # a relative margin for the float rounding of a different summation order
     penalty = make_penalty(est.penalty, est.lmbda * (1 + 1e-6))
@@ -101,15 +119,15 @@ def _assert_zero_rows_optimal(est, X, y, sample_weight=None, some=True):
 
 
 @pytest.mark.parametrize("penalty", ["l1_prox", "group_l1_prox"])
-def test_left_out_rows_are_optimal_at_the_end_of_a_fit_on_digits(penalty):
+def test_left_out_rows_are_optimal_at_the_end_of_a_fit_on_digits(penalty, left_out):
     X, y = load_digits(return_X_y=True)
     X = X / 16
     clf = L1MLPClassifier(hidden_layer_sizes=(32,), penalty=penalty, lmbda=3e-3, max_iter=15,
                           random_state=0).fit(X, y)
-    _assert_zero_rows_optimal(clf, X, y)
+    _assert_zero_rows_optimal(clf, X, y, left_out)
 
 
-def test_readmits_a_zeroed_row_that_the_data_wants():
+def test_readmits_a_zeroed_row_that_the_data_wants(left_out):
     # informative features whose rows are zeroed by hand: the check must bring them back
     X, y = make_classification(n_samples=300, n_features=12, n_informative=3, n_redundant=0,
                                shuffle=False, random_state=0)
@@ -118,20 +136,20 @@ def test_readmits_a_zeroed_row_that_the_data_wants():
     clf.coefs_[0][:3] = 0.0
     clf.set_params(warm_start=True, max_iter=1).fit(X, y)
     assert np.any(clf.coefs_[0][:3] != 0)
-    _assert_zero_rows_optimal(clf, X, y, some=False)
+    _assert_zero_rows_optimal(clf, X, y, left_out, some=False)
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_left_out_rows_are_optimal_with_sample_weight_and_sparse_input(sparse):
+def test_left_out_rows_are_optimal_with_sample_weight_and_sparse_input(sparse, left_out):
     X, y = make_classification(n_samples=300, n_features=30, n_informative=4, random_state=1)
     sw = np.random.RandomState(0).uniform(0.2, 3, len(y))
     Xf = sp.csr_matrix(X) if sparse else X
     clf = L1MLPClassifier(hidden_layer_sizes=(16,), lmbda=2e-2, max_iter=30, random_state=0)
     clf.fit(Xf, y, sample_weight=sw)
-    _assert_zero_rows_optimal(clf, X, y, sw)
+    _assert_zero_rows_optimal(clf, X, y, left_out, sw, some=False)
 
 
-def test_left_out_rows_are_optimal_for_the_regressor():
+def test_left_out_rows_are_optimal_for_the_regressor(left_out):
     rng = np.random.RandomState(0)
     X = rng.rand(300, 20)
     y = X[:, 0] - X[:, 1] + 0.1 * rng.randn(300)
@@ -140,4 +158,4 @@ def test_left_out_rows_are_optimal_for_the_regressor():
     reg.coefs_[0][1:] = 0.0  # left out from the start, the informative row 1 among them
     reg.set_params(warm_start=True).fit(X, y)
     assert np.any(reg.coefs_[0][1] != 0)
-    _assert_zero_rows_optimal(reg, X, y, some=False)
+    _assert_zero_rows_optimal(reg, X, y, left_out, some=False)

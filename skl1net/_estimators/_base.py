@@ -633,19 +633,10 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     ended_early = True
                     n_epochs = epoch
                 if epoch == n_epochs and not incremental and working_set is not None:
-                    # the final check: re-run an epoch while left-out rows are not optimal
-                    n_violators = check(final=True)
-                    if n_violators:
-                        if final_rounds < working_set.max_final_rounds:
-                            final_rounds += 1
-                            n_epochs += 1
-                        else:
-                            warnings.warn(
-                                f"{n_violators} input features left out of the last epoch "
-                                "do not satisfy the optimality condition at its end (their "
-                                "weights stay zero): train more epochs.",
-                                ConvergenceWarning,
-                            )
+                    # the final check: one more epoch with every feature if a left-out one violates it
+                    if not final_rounds and check(final=True):
+                        final_rounds += 1
+                        n_epochs += 1
             if not ended_early:
                 if not incremental:
                     warnings.warn(

@@ -5,8 +5,8 @@ its live units (:func:`skl1net._network._slices.live_units`): the input
 features whose first-layer row is not all zero and the hidden units that can
 change the output. The weights, the biases and the optimizer's state of
 those units (:meth:`skl1net._optim._optimizer.Optimizer.slots`) are taken
-out as dense arrays, the epoch's batches keep only the live columns of
-``X``, and the epoch trains on the small network with the same BLAS products
+out as dense arrays, the epoch's batches come from a copy of the live
+columns of ``X``, and the epoch trains on the small network with the same BLAS products
 as the full one. :meth:`WorkingSet.leave` writes everything back at the end
 of the epoch. The parameters left out do not move and their optimizer state
 is kept as it is.
@@ -19,8 +19,8 @@ weights of its zero row would stay zero: under a proximal penalty such as
 left-out rows (one forward and backward pass of the small network) and
 re-admits every row that violates the optimality condition of the
 objective at zero; the training loop calls it every :attr:`check_every`
-epochs and at the end of training, where it re-runs epochs until no row
-violates it (at most :attr:`max_final_rounds` times).
+epochs and at the end of training, where a violation makes it run one more
+epoch with every input feature live.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -98,9 +98,6 @@ class WorkingSet:
         The network's hidden activation.
     check_every : int, default=5
         Epochs between two optimality checks of the left-out input features.
-    max_final_rounds : int, default=3
-        Most epochs re-run at the end of training for input features the
-        final check re-admits.
 
     Attributes
     ----------
@@ -113,16 +110,15 @@ class WorkingSet:
         Input features re-admitted by the checks so far.
     """
 
-    def __init__(self, activation, check_every=5, max_final_rounds=3):
+    def __init__(self, activation, check_every=5):
         self.activation = activation
         self.check_every = check_every
-        self.max_final_rounds = max_final_rounds
         self.units = None
         self.n_readmitted = 0
         self.left_out = None
         self._forced = None  # input features re-admitted by the last check
         self._full = None
-        self._x_buf = None
+        self._x_live = None  # (features, batches on their columns)
         self._workspace = None
 
     def _live_units(self, state):
@@ -217,28 +213,22 @@ class WorkingSet:
         self.units = None
 
     def batches(self, batches, make_batches):
-        """The epoch's batches with the live columns of ``X`` only.
+        """The epoch's batches on the live columns of ``X`` only.
 
         ``batches`` is the full data's :class:`~skl1net._training._batches.MiniBatches`;
-        ``make_batches(X)`` builds the same on other columns. Dense batches
-        are gathered into a buffer, a sparse ``X`` is column-selected once.
+        ``make_batches(X)`` builds the same on other columns. The live
+        columns are copied out of ``X`` (dense or CSR) once, and again only
+        when they change, so that each batch gathers its rows from them in one pass.
         """
         if self.units is None:
             return batches
         features = self.units[0]
-        if sp.issparse(batches.X):
-            return make_batches(batches.X[:, features].tocsr())
-        shape = (batches.batch_size, len(features))
-        if self._x_buf is None or self._x_buf.shape != shape or self._x_buf.dtype != batches.X.dtype:
-            self._x_buf = np.empty(shape, batches.X.dtype)
-        buf = self._x_buf
-
-        def columns(order):
-            for Xb, Tb, sw, weight in batches(order):
-                Xc = np.take(Xb, features, axis=1, out=buf[: Xb.shape[0]], mode="clip")
-                yield Xc, Tb, sw, weight
-
-        return columns
+        if self._x_live is None or not np.array_equal(self._x_live[0], features):
+            X = batches.X
+            self._x_live = None  # let the previous copy go first
+            X_live = X[:, features].tocsr() if sp.issparse(X) else np.take(X, features, axis=1)
+            self._x_live = (features, make_batches(X_live))
+        return self._x_live[1]
 
     # -- the optimality check ------------------------------------------------------
     def check(self, state, batches, rows, total_weight, out_activation, final=False):
@@ -247,21 +237,23 @@ class WorkingSet:
         The features re-admitted (see :func:`zero_row_violations` and
         :meth:`left_out_gradient`) are live in the next :meth:`enter`. With
         ``final``, after the last epoch, only the features left out of that
-        epoch count: a row the epoch trained and left at zero is where the
-        stochastic steps put it, as without a working set. Under a
-        constraint (the fixed support of debiasing) nothing is re-admitted:
-        the constraint holds the left-out rows at zero.
+        epoch count (a row the epoch trained and left at zero is where the
+        stochastic steps put it, as without a working set), and if any
+        violates the condition every input feature is live in the next
+        epoch, which the training loop then runs: after it no feature has
+        been left out. Under a constraint (the fixed support of debiasing)
+        nothing is re-admitted: the constraint holds the left-out rows at zero.
         """
         optimizer = state.optimizer
-        if getattr(optimizer, "constraint", None) is not None:
-            return 0
+        if getattr(optimizer, "constraint", None) is not None or self._forced is not None:
+            return 0  # (a check whose result no epoch has used yet stands)
         out, G = self.left_out_gradient(state, batches, rows, total_weight, out_activation)
         if not len(out):
             return 0
         violators = zero_row_violations(getattr(optimizer, "penalty", None), G)
         if final:
             violators &= self.left_out[out]
-        forced = np.zeros(state.coefs[0].shape[0], dtype=bool)
+        forced = np.full(state.coefs[0].shape[0], final and violators.any())
         forced[out[violators]] = True
         self._forced = forced
         n = int(violators.sum())
