@@ -70,9 +70,11 @@ def test_live_units_leave_out_only_idle_units():
     assert units[1].tolist() == [0, 2, 3, 5, 6, 7]
     assert units[2].tolist() == [0, 1, 3, 4, 5]
     assert units[3].tolist() == [0, 1, 2]
-    # a positive bias makes the unit a constant: it stays
+    # with a positive bias the unit outputs a constant that reaches no unit:
+    # left out, unless only the exact cases are asked for
     intercepts[0][1] = 0.5
-    assert 1 in live_units(coefs, intercepts, "relu")[1]
+    assert 1 not in live_units(coefs, intercepts, "relu")[1]
+    assert 1 in live_units(coefs, intercepts, "relu", constant_units=False)[1]
     # the group penalty keeps the first hidden layer whole
     assert len(live_units(coefs, intercepts, "relu", all_hidden=(1,))[1]) == 8
 
@@ -173,8 +175,10 @@ def test_left_out_gradient_is_the_full_gradient_of_the_zero_rows(sparse, weighte
     state = SimpleNamespace(coefs=coefs, intercepts=intercepts, optimizer=opt)
     working_set = WorkingSet("relu")
     total = n if sw is None else sw.sum()
-    out, G = working_set.left_out_gradient(state, batches, np.arange(n), total, "softmax")
-    assert out.tolist() == [0, 1, 2]
+    (out, G), (hidden_out, _), _ = working_set.left_out_gradient(
+        state, batches, np.arange(n), total, "softmax"
+    )
+    assert out.tolist() == [0, 1, 2] and not len(hidden_out)  # (those units have bias < 0)
     np.testing.assert_allclose(G, expected, rtol=1e-10, atol=1e-12)
 
     # the check re-admits exactly the rows over the threshold

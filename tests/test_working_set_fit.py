@@ -75,8 +75,8 @@ def test_switch_on_and_off_give_the_same_weights(Est, how, sparse, weighted):
         np.testing.assert_allclose(A, B, rtol=1e-9, atol=1e-12)
 
 
-def _first_layer_gradient(est, X, y, sample_weight=None):
-    """The loss gradient of the first weight matrix over the whole training set."""
+def _gradients(est, X, y, sample_weight=None):
+    """The loss gradient of every weight matrix over the whole training set."""
     units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
     ws = Workspace(units, X.shape[0], X.dtype, est.activation, est.out_activation_)
     if isinstance(est, L1MLPClassifier):
@@ -87,18 +87,18 @@ def _first_layer_gradient(est, X, y, sample_weight=None):
     sw = None if sample_weight is None else sample_weight / sample_weight.sum()
     ws.loss_and_gradients(X, ws.encode_targets(Y.astype(X.dtype)), est.coefs_, est.intercepts_,
                           sw)
-    return ws.coef_grads[0]
+    return ws.coef_grads
 
 
 @pytest.fixture
 def left_out(monkeypatch):
-    """The input features left out of each epoch, recorded as the epochs start."""
+    """The units of each layer left out of each epoch, recorded as the epochs start."""
     epochs = []
     enter = WorkingSet.enter
 
     def recording_enter(self, state):
         entered = enter(self, state)
-        epochs.append(self.left_out.copy())
+        epochs.append([m.copy() for m in self.left_out])
         return entered
 
     monkeypatch.setattr(WorkingSet, "enter", recording_enter)
@@ -106,16 +106,19 @@ def left_out(monkeypatch):
 
 
 def _assert_zero_rows_optimal(est, X, y, left_out, sample_weight=None, some=True):
-    """The rows left out of the last epoch satisfy the optimality condition at the end."""
-    G = _first_layer_gradient(est, X, y, sample_weight)
-    zero = ~np.any(est.coefs_[0] != 0, axis=1)
-    assert not np.any(left_out[-1] & ~zero)  # left out means untouched
-    zero &= left_out[-1]
-    assert zero.any() or not some
+    """The rows left out of the last epoch are zero and optimal at the end of the fit.
+
+    The rows of input features (layer 0) and the outgoing rows of hidden
+    units (deeper layers); ``some``: at least one input feature was left out.
+    """
+    grads = _gradients(est, X, y, sample_weight)
     # a relative margin for the float rounding of a different summation order
     penalty = make_penalty(est.penalty, est.lmbda * (1 + 1e-6))
-    violators = zero_row_violations(penalty, G[zero])
-    assert not violators.any(), np.abs(G[zero]).max(axis=1)[violators]
+    for k, (W, G, out) in enumerate(zip(est.coefs_, grads, left_out[-1])):
+        assert not W[out].any()  # left out means untouched
+        violators = zero_row_violations(penalty, G[out], layer=k)
+        assert not violators.any(), (k, np.abs(G[out]).max(axis=1)[violators])
+    assert left_out[-1][0].any() or not some
 
 
 @pytest.mark.parametrize("penalty", ["l1_prox", "group_l1_prox"])

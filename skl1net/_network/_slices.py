@@ -17,21 +17,24 @@ import numpy as np
 from ._mlp import ACTIVATIONS
 
 
-def _act_at(activation, b):
+def act_at(activation, b):
     """The activation's value at the biases ``b`` (a unit without inputs outputs it)."""
     return ACTIVATIONS[activation](np.array(b, dtype=np.float64))
 
 
-def live_units(coefs, intercepts, activation, *, all_hidden=()):
+def live_units(coefs, intercepts, activation, *, all_hidden=(), constant_units=True):
     """The units of each layer that training must keep: sorted index arrays.
 
     Input feature ``f`` is live when row ``f`` of the first weight matrix
-    has a non-zero entry. Hidden unit ``j`` is left out only when its
-    incoming weights and its outgoing weights are all zero and the
-    activation is zero at its bias (a ReLU with bias ``<= 0``): it outputs
-    zero whatever the input, and the gradients of its incoming weights,
-    outgoing weights and bias are exactly zero, so leaving it out changes no
-    step. Output units are always live.
+    has a non-zero entry. Hidden unit ``j`` is left out when its incoming
+    weights and its outgoing weights are all zero: it outputs the constant
+    ``act(b_j)``, which reaches no other unit, and the gradients of its
+    incoming weights and of its bias are exactly zero. When the activation
+    is zero at its bias (a ReLU with bias ``<= 0``) so is the gradient of its
+    outgoing weights, and leaving it out changes no step; otherwise that
+    gradient is ``act(b_j)`` times the next layer's bias gradient, which can
+    move the outgoing weights away from zero (the working set checks it).
+    Output units are always live.
 
     Parameters
     ----------
@@ -42,6 +45,9 @@ def live_units(coefs, intercepts, activation, *, all_hidden=()):
     all_hidden : container of int, default=()
         Hidden layers (1 for the first) whose units are all kept, e.g. for a
         penalty whose value depends on the width of the matrix before them.
+    constant_units : bool, default=True
+        Whether to leave out units whose activation is not zero at their
+        bias (False: only those whose leaving out is exact).
 
     Returns
     -------
@@ -56,7 +62,10 @@ def live_units(coefs, intercepts, activation, *, all_hidden=()):
     >>> from skl1net._network._slices import live_units
     >>> W0 = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     >>> W1 = np.array([[1.0], [0.0], [0.0]])
-    >>> live_units([W0, W1], [np.array([0.0, -1.0, 1.0]), np.zeros(1)], "relu")
+    >>> b0 = np.array([0.0, -1.0, 1.0])
+    >>> live_units([W0, W1], [b0, np.zeros(1)], "relu")
+    [array([0]), array([0]), array([0])]
+    >>> live_units([W0, W1], [b0, np.zeros(1)], "relu", constant_units=False)
     [array([0]), array([0, 2]), array([0])]
     """
     units = [np.flatnonzero(np.any(coefs[0] != 0, axis=1))]
@@ -66,7 +75,8 @@ def live_units(coefs, intercepts, activation, *, all_hidden=()):
             units.append(np.arange(W_in.shape[1]))
             continue
         idle = ~np.any(W_in != 0, axis=0) & ~np.any(W_out != 0, axis=1)
-        idle &= _act_at(activation, b) == 0
+        if not constant_units:
+            idle &= act_at(activation, b) == 0
         units.append(np.flatnonzero(~idle))
     units.append(np.arange(coefs[-1].shape[1]))
     # a layer keeps at least one unit (training it is exact): no empty products

@@ -31,11 +31,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._network._mlp import Workspace
-from .._network._slices import index, is_full, live_units, put, take
+from .._network._slices import act_at, index, is_full, live_units, put, take
 from ..penalties import GroupL1Prox
 
 
-def zero_row_violations(penalty, G):
+def zero_row_violations(penalty, G, layer=0):
     """Rows of the zero weights whose gradient ``G`` breaks the objective's optimality condition.
 
     A zero row is optimal when one proximal step from it, with the loss
@@ -49,7 +49,9 @@ def zero_row_violations(penalty, G):
     ----------
     penalty : Penalty or None
     G : ndarray of shape (n_rows, n_units)
-        Loss gradient of the rows, in the first layer's full width.
+        Loss gradient of the rows, in the full width of their weight matrix.
+    layer : int, default=0
+        The weight matrix the rows belong to.
 
     Returns
     -------
@@ -66,26 +68,30 @@ def zero_row_violations(penalty, G):
     W = -np.asarray(G, dtype=np.float64)
     if penalty is not None:
         if penalty.gradient is not None:
-            W -= penalty.gradient(np.zeros_like(W), 0, np.empty_like(W))
-        penalty.prox(W, 1.0, 0)
+            W -= penalty.gradient(np.zeros_like(W), layer, np.empty_like(W))
+        penalty.prox(W, 1.0, layer)
     return np.any(W != 0, axis=1)
 
 
 class _LeftOutGradient:
-    """Stands in for the optimizer of a pass that only sums the left-out rows' gradient.
+    """Stands in for the optimizer of a pass that only sums the gradients a check needs.
 
     :meth:`Workspace.train_step` hands it each layer's gradient; from the
-    first layer's delta it adds ``weight * scale * X_out^T delta`` to
-    :attr:`G`, where ``X_out`` holds the batch's left-out columns.
+    first layer's delta it adds ``weight * X_out^T delta`` (scaled) to
+    :attr:`G`, where ``X_out`` holds the batch's left-out columns, and it
+    sums the bias gradient of every deeper layer into :attr:`bias_grads`.
     """
 
-    def __init__(self, n_rows, n_units):
-        self.G = np.zeros((n_rows, n_units))
+    def __init__(self, n_rows, intercepts):
+        self.G = np.zeros((n_rows, len(intercepts[0])))
+        self.bias_grads = [np.zeros_like(b) for b in intercepts]
         self.X_out = None
         self.weight = 1.0
 
     def step_layer(self, i, W, b, gradient):
-        if i == 0:
+        if i:
+            gradient.add_to_bias(self.bias_grads[i], self.weight, 1.0)
+        elif self.X_out is not None:
             self.G += (self.weight * gradient.scale) * np.asarray(self.X_out.T @ gradient.delta)
 
 
@@ -104,10 +110,11 @@ class WorkingSet:
     units : list of ndarray or None
         The live units of each layer during an epoch (None outside one, or
         when every unit is live).
-    left_out : ndarray of bool or None
-        The input features left out of the last epoch.
+    left_out : list of ndarray of bool or None
+        The input features and hidden units of each layer left out of the
+        last epoch.
     n_readmitted : int
-        Input features re-admitted by the checks so far.
+        Input features and hidden units re-admitted by the checks so far.
     """
 
     def __init__(self, activation, check_every=5):
@@ -116,7 +123,7 @@ class WorkingSet:
         self.units = None
         self.n_readmitted = 0
         self.left_out = None
-        self._forced = None  # input features re-admitted by the last check
+        self._forced = None  # units of each layer re-admitted by the last check
         self._full = None
         self._x_live = None  # (features, batches on their columns)
         self._workspace = None
@@ -126,12 +133,22 @@ class WorkingSet:
         # the group penalty's value of the first layer depends on its width
         all_hidden = (1,) if isinstance(penalty, GroupL1Prox) else ()
         units = live_units(state.coefs, state.intercepts, self.activation, all_hidden=all_hidden)
-        if self._forced is not None and self._forced.any():
-            live = np.zeros(state.coefs[0].shape[0], dtype=bool)
-            live[units[0]] = True
-            units[0] = np.flatnonzero(live | self._forced)
+        if self._forced is not None:
+            for k, forced in enumerate(self._forced):
+                forced = forced.copy()
+                forced[units[k]] = True
+                units[k] = np.flatnonzero(forced)
         self._forced = None
         return units
+
+    @staticmethod
+    def _masks(units, state):
+        """Boolean masks of the left-out units of every layer but the output."""
+        sizes = [state.coefs[0].shape[0]] + [W.shape[1] for W in state.coefs[:-1]]
+        masks = [np.ones(n, dtype=bool) for n in sizes]
+        for mask, u in zip(masks, units):
+            mask[u] = False
+        return masks
 
     @contextmanager
     def epoch(self, state, workspace, batches, make_batches):
@@ -164,8 +181,7 @@ class WorkingSet:
         and :meth:`leave` does nothing).
         """
         units = self._live_units(state)
-        self.left_out = np.ones(state.coefs[0].shape[0], dtype=bool)
-        self.left_out[units[0]] = False
+        self.left_out = self._masks(units, state)
         if is_full(units, state.coefs):
             self.units = None
             return False
@@ -232,73 +248,88 @@ class WorkingSet:
 
     # -- the optimality check ------------------------------------------------------
     def check(self, state, batches, rows, total_weight, out_activation, final=False):
-        """Re-admit the left-out input features whose zero row is not optimal; return how many.
+        """Re-admit the left-out input features and hidden units that violate the optimality condition.
 
-        The features re-admitted (see :func:`zero_row_violations` and
-        :meth:`left_out_gradient`) are live in the next :meth:`enter`. With
-        ``final``, after the last epoch, only the features left out of that
-        epoch count (a row the epoch trained and left at zero is where the
-        stochastic steps put it, as without a working set), and if any
-        violates the condition every input feature is live in the next
-        epoch, which the training loop then runs: after it no feature has
-        been left out. Under a constraint (the fixed support of debiasing)
-        nothing is re-admitted: the constraint holds the left-out rows at zero.
+        Returns how many were re-admitted (see :meth:`left_out_gradient`
+        and :func:`zero_row_violations`); they are live in the next
+        :meth:`enter`. With ``final``, after the last epoch, only the units
+        left out of that epoch count (a row the epoch trained and left at
+        zero is where the stochastic steps put it, as without a working
+        set), and if any violates the condition the next epoch, which the
+        training loop then runs, trains the whole network: after it nothing
+        has been left out. Under a constraint (the fixed support of
+        debiasing) nothing is re-admitted: it holds the left-out weights at zero.
         """
         optimizer = state.optimizer
         if getattr(optimizer, "constraint", None) is not None or self._forced is not None:
             return 0  # (a check whose result no epoch has used yet stands)
-        out, G = self.left_out_gradient(state, batches, rows, total_weight, out_activation)
-        if not len(out):
-            return 0
-        violators = zero_row_violations(getattr(optimizer, "penalty", None), G)
-        if final:
-            violators &= self.left_out[out]
-        forced = np.full(state.coefs[0].shape[0], final and violators.any())
-        forced[out[violators]] = True
+        penalty = getattr(optimizer, "penalty", None)
+        forced = [np.zeros(len(m), dtype=bool) for m in self._masks([], state)]
+        n = 0
+        for k, (out, G) in enumerate(
+            self.left_out_gradient(state, batches, rows, total_weight, out_activation)
+        ):
+            if not len(out):
+                continue
+            violators = zero_row_violations(penalty, G, layer=k)
+            if final:
+                violators &= self.left_out[k][out]
+            forced[k][out[violators]] = True
+            n += int(violators.sum())
+        if final and n:
+            forced = [np.ones_like(f) for f in forced]
         self._forced = forced
-        n = int(violators.sum())
         self.n_readmitted += n
         return n
 
     def left_out_gradient(self, state, batches, rows, total_weight, out_activation):
-        """The input features that would be left out, and the loss gradient of their rows.
+        """The rows of zero weights that the working set leaves out, and their loss gradient.
 
-        The gradient is that of the (weighted) mean loss over the training
-        ``rows`` at the parameters of ``state``, computed by one forward and
+        For each layer ``k`` but the output, ``(out, G)``: ``out`` the
+        left-out units (input features for ``k = 0``) whose outgoing
+        weights can have a non-zero gradient, ``G`` the gradient of their
+        rows of ``coefs[k]`` (float64, in its full width). An input
+        feature's row gets ``X_f^T delta``; a left-out hidden unit's outgoing
+        row ``act(b_j)`` times the next layer's bias gradient (zero where the
+        activation is zero at the bias, and such units are not listed). The
+        gradient is that of the (weighted) mean loss over the training
+        ``rows`` at the parameters of ``state``, from one forward and
         backward pass of the live network over ``batches`` (the full data's
         :class:`~skl1net._training._batches.MiniBatches`).
-
-        Returns
-        -------
-        out : ndarray of intp
-            The left-out input features.
-        G : ndarray of shape (len(out), n_units)
-            Their rows of the first layer's gradient (float64).
         """
         units = self._live_units(state)
-        live = np.zeros(state.coefs[0].shape[0], dtype=bool)
-        live[units[0]] = True
-        out = np.flatnonzero(~live)
-        G = np.zeros((len(out), state.coefs[0].shape[1]))
-        if not len(out):
-            return out, G
+        masks = self._masks(units, state)
+        outs = [np.flatnonzero(masks[0])]
+        for k in range(1, len(masks)):
+            constant = act_at(self.activation, state.intercepts[k - 1]) != 0
+            outs.append(np.flatnonzero(masks[k] & constant))
+        result = [(out, np.zeros((len(out), state.coefs[k].shape[1])))
+                  for k, out in enumerate(outs)]
+        if not any(len(out) for out in outs):
+            return result
         coefs = [take(W, 0, i, units) for i, W in enumerate(state.coefs)]
         intercepts = [take(b, 1, i, units) for i, b in enumerate(state.intercepts)]
         layer_units = [len(u) for u in units]
         ws = Workspace(layer_units, batches.batch_size, coefs[0].dtype, self.activation,
                        out_activation)
-        collector = _LeftOutGradient(len(out), layer_units[1])
-        for Xb, X_out, Tb, sw, weight in self._check_batches(batches, units[0], out)(rows):
+        collector = _LeftOutGradient(len(outs[0]), intercepts)
+        for Xb, X_out, Tb, sw, weight in self._check_batches(batches, units[0], outs[0])(rows):
             collector.X_out, collector.weight = X_out, weight / total_weight
             ws.train_step(Xb, Tb, coefs, intercepts, sw, collector)
-        G[:, units[1]] = collector.G
-        return out, G
+        result[0][1][:, units[1]] = collector.G
+        for k in range(1, len(outs)):
+            out, G = result[k]
+            values = act_at(self.activation, state.intercepts[k - 1][out])
+            G[:, units[k + 1]] = np.outer(values, collector.bias_grads[k])
+        return result
 
     @staticmethod
     def _check_batches(batches, features, out):
         def gen(order):
             for Xb, Tb, sw, weight in batches(order):
-                if sp.issparse(Xb):
+                if not len(out):
+                    yield Xb[:, features], None, Tb, sw, weight
+                elif sp.issparse(Xb):
                     yield Xb[:, features], Xb[:, out], Tb, sw, weight
                 else:
                     yield np.take(Xb, features, axis=1), np.take(Xb, out, axis=1), Tb, sw, weight
