@@ -129,6 +129,7 @@ def _replace_atomically(path, write):
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a result file is for everyone
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

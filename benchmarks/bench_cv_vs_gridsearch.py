@@ -5,8 +5,8 @@ the same number of parallel jobs. GridSearchCV fits every (fold, lmbda) pair
 from scratch with ``max_iter`` epochs and refits the winner on all the data.
 L1MLPClassifierCV fits each fold's grid as one warm-started path (the first,
 smallest lmbda with ``max_iter`` epochs, each later one with
-``warm_max_iter`` epochs from the previous solution) and runs the same path
-on all the data beside the folds, taking its point at the chosen lmbda as the
+``warm_max_iter`` epochs from the previous solution), then walks the same
+path on all the data up to the chosen lmbda and takes its point there as the
 final model.
 
 Reported: the mean CV accuracy of every lmbda for both, the chosen lmbdas,

@@ -36,7 +36,9 @@ BENCHMARKS = {
                                "--cpu-time"],
     "bench_lmbda_max_by_dataset": [],
     "bench_regressor_defaults": [],
-    "bench_feature_selection": [],
+    "bench_group_penalty": [],
+    "bench_defaults": ["--pairs", "3", "--splits", "5"],
+    "bench_feature_selection": ["--seeds", "3", "--threads", "1"],
     "bench_sparsity_tradeoff": ["--datasets", "digits", "digits28", "digits28d", "mnistlike",
                                 "mnist5k", "--seeds", "0", "1", "2", "--jobs", "2"],
 }

@@ -127,3 +127,47 @@ class InconsistentVersionWarning(UserWarning):
             f"with skl1net {self.current_version}: the model may fail or give "
             "different results. Retrain it, or load it with the version that saved it."
         )
+
+
+class GridEdgeWarning(UserWarning):
+    """The ``lmbda`` chosen by cross-validation is at an edge of its grid.
+
+    Issued by :class:`~skl1net.L1MLPClassifierCV` and
+    :class:`~skl1net.L1MLPRegressorCV` when the chosen ``lmbda`` is the
+    smallest or the largest value of the grid (of at least two values): the
+    best value may lie beyond it. At the smallest edge, extend the grid
+    downward (a smaller ``ratio`` for an automatic grid, smaller values in
+    ``lmbdas`` otherwise); at the largest, pass larger values in ``lmbdas``
+    (an automatic grid starts at :func:`skl1net.lmbda_max`, above which a
+    cold fit's first layer stays zero, but a warm-started path can keep a
+    network alive there). To silence it, filter it with :mod:`warnings`.
+
+    Parameters
+    ----------
+    lmbda : float
+        The chosen ``lmbda``.
+    edge : {'smallest', 'largest'}
+        Which edge of the grid it is.
+    how : str
+        How to extend the grid, in words.
+
+    Examples
+    --------
+    >>> from skl1net.exceptions import GridEdgeWarning
+    >>> print(GridEdgeWarning(1e-4, "smallest", "a smaller ratio"))  # doctest: +ELLIPSIS
+    The chosen lmbda=0.0001 is the smallest value of the grid...
+    """
+
+    def __init__(self, lmbda, edge, how):
+        super().__init__(lmbda, edge, how)
+        self.lmbda, self.edge, self.how = lmbda, edge, how
+
+    def __str__(self):
+        beyond = (
+            "a smaller one may score better" if self.edge == "smallest"
+            else "a larger one may score as well with fewer weights"
+        )
+        return (
+            f"The chosen lmbda={self.lmbda:.3g} is the {self.edge} value of the grid: "
+            f"{beyond}. Extend the grid with {self.how}."
+        )

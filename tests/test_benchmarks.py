@@ -196,7 +196,7 @@ def test_regressor_defaults_reports_each_data_set(monkeypatch, capsys):
 
 
 def test_feature_selection_compares_both_penalties(monkeypatch, capsys):
-    bench = load("bench_feature_selection")
+    bench = load("bench_group_penalty")
     monkeypatch.setitem(bench.DATA, "digits", (bench.digits, (3e-3,)))
     monkeypatch.delitem(bench.DATA, "cancer")
     monkeypatch.setattr(bench, "SEEDS", (0,))
