@@ -568,7 +568,7 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
             )
 
         n_epochs = 1 if incremental else self.max_iter
-        final_rounds = 0
+        final_checked = False
         ended_early = False
         try:
             epoch = 0
@@ -633,10 +633,11 @@ class BaseL1MLP(BaseEstimator, metaclass=ABCMeta):
                     ended_early = True
                     n_epochs = epoch
                 if epoch == n_epochs and not incremental and working_set is not None:
-                    # the final check: one more epoch with every feature if a left-out one violates it
-                    if not final_rounds and check(final=True):
-                        final_rounds += 1
+                    # the final check: one more epoch, on the whole network, if a
+                    # weight left out of the last one violates the optimality condition
+                    if not final_checked and check(final=True):
                         n_epochs += 1
+                    final_checked = True
             if not ended_early:
                 if not incremental:
                     warnings.warn(
