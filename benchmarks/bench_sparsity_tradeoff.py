@@ -54,7 +54,7 @@ from _datasets import DATASETS  # noqa: E402
 
 from skl1net import L1MLPClassifier  # noqa: E402
 # the debiasing phase run on a fitted model: private, with no public equivalent
-from skl1net._training._debias import refit_support  # noqa: E402
+from skl1net._estimators._base import refit_support  # noqa: E402
 
 LMBDAS28 = [1e-4, 1.5e-4, 2e-4, 2.5e-4, 3e-4, 4e-4]
 SETTINGS = {
@@ -71,10 +71,7 @@ SETTINGS = {
 
 def debiased(model, X, y):
     """The model after the debiasing epochs that ``debias=True`` would run."""
-    model = copy.deepcopy(model)
-    Y = model._label_binarizer.transform(y).astype(model.coefs_[0].dtype)
-    refit_support(model, X, Y, None, y, model.n_iter_)
-    return model
+    return refit_support(copy.deepcopy(model), X, y, model.n_iter_)
 
 
 def pruned(model, fractions):

@@ -1,6 +1,9 @@
 """Shared fixtures."""
 
 import pytest
+from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 from skl1net._compute import _kernels
 from skl1net._compute import _npkernels
@@ -31,3 +34,18 @@ def kernel_impl(request, monkeypatch):
     else:
         pytest.skip(f"skl1net.{request.param} is not built or does not run on this processor")
     return request.param
+
+
+@pytest.fixture(scope="module")
+def digits_split():
+    """scikit-learn's digits scaled to [0, 1]: ``X_train, X_test, y_train, y_test`` (70/30, stratified)."""
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16, y, test_size=0.3, stratify=y, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    """The breast cancer data, standardized: ``X_train, X_test, y_train, y_test`` (70/30, stratified)."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)

@@ -1,7 +1,6 @@
 """Behaviour of L1MLPClassifier on real data and through scikit-learn's API."""
 
 import pickle
-import warnings
 
 import numpy as np
 import pytest

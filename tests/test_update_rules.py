@@ -206,15 +206,15 @@ def test_fit_anneals_over_max_iter_and_partial_fit_does_not():
 def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
     # A plateau after p epochs at the full rate: the rate then falls to 0 over
     # p more epochs and the fit ends there, annealed, with no ConvergenceWarning.
-    from skl1net._estimators._base import BaseL1MLP
+    from skl1net._training._loop import Stopping
 
-    update = BaseL1MLP._update_no_improvement_count
+    update = Stopping.update
 
-    def plateau_at_epoch_5(self, validation):
-        update(self, validation)
-        self._no_improvement_count = self.n_iter_no_change + 1 if self.n_iter_ == 5 else 0
+    def plateau_at_epoch_5(self, state, score=None):
+        update(self, state, score)
+        state.no_improvement_count = self.n_iter_no_change + 1 if state.n_iter == 5 else 0
 
-    monkeypatch.setattr(BaseL1MLP, "_update_no_improvement_count", plateau_at_epoch_5)
+    monkeypatch.setattr(Stopping, "update", plateau_at_epoch_5)
     rates = []
     original_step = SGD.step_layer
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skl1net._estimators._base import _MiniBatches as MiniBatches
+from skl1net._training._batches import MiniBatches
 from skl1net._network._mlp import Workspace, init_params
 from skl1net._network._slices import live_units, put_network, take_network
 from skl1net._optim._constraints import FixedSupport

@@ -76,14 +76,11 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         copy whose strength is ``lmbda`` (leave the instance's ``lmbda`` at
         None: a different value is an error), and never modifies it.
     lmbda : float, default=3e-4
-        Strength of the penalty (per-sample scale), ``>= 0``. The default
-        keeps the test accuracy of the defaults on scikit-learn's digits,
-        breast cancer, wine and iris at or above that of ``1e-3`` (the default
-        before the fifth session) with 10 to 77 % exact zeros, and on
-        MNIST-shaped images (784-100-10) reaches 97.1 % with 87 % zeros where
-        ``1e-3`` reached 91.7 % with 94 %: the penalty sums over all weights,
-        so the same ``lmbda`` prunes a large network harder. Choose it by
-        cross-validation (:class:`L1MLPClassifierCV`) for a given trade-off.
+        Strength of the penalty (per-sample scale), ``>= 0``. The penalty
+        sums over all weights, so the same ``lmbda`` prunes a large network
+        harder; the default suits networks of up to a few hundred thousand
+        weights (see :doc:`/sparse_networks`). Choose it by cross-validation
+        (:class:`L1MLPClassifierCV`) for a given trade-off.
     eta : float or 'auto', default='auto'
         Initial learning rate. 'auto' is ``min(0.1, 10 / mean_i ||x_i||^2)``
         on the data of the first ``fit`` (or ``partial_fit``) call: 0.1 for

@@ -2,8 +2,14 @@
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import math
 import re
+import warnings
 from contextlib import contextmanager
+
+import numpy as np
+
+from ..exceptions import InputScaleWarning
 
 
 @contextmanager
@@ -32,3 +38,31 @@ def naming(argument):
         if isinstance(message, str) and not re.search(rf"\b{argument}\b", message):
             exc.args = (f"Invalid {argument}: {message}",)
         raise
+
+
+#: ``eta='auto'`` warns when the root mean square of the features exceeds this
+#: (raw 8-bit pixels: about 85; scaled to [0, 1] or standardized: 1 or less).
+LARGE_FEATURES = 10.0
+
+
+def warn_if_unscaled(sq_norms, n_features, stacklevel):
+    """Issue :class:`~skl1net.exceptions.InputScaleWarning` if the features' RMS exceeds 10.
+
+    ``sq_norms`` are the squared norms of the rows; ``stacklevel`` as for
+    :func:`warnings.warn`, counted from this function's caller.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from skl1net._estimators._validation import warn_if_unscaled
+    >>> with warnings.catch_warnings(record=True) as record:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_unscaled(np.full(3, 4.0), n_features=4, stacklevel=1)  # RMS 1
+    ...     warn_if_unscaled(np.full(3, 4e4), n_features=4, stacklevel=1)  # RMS 100
+    >>> [type(w.message).__name__ for w in record]
+    ['InputScaleWarning']
+    """
+    rms = math.sqrt(float(np.mean(sq_norms)) / max(n_features, 1))
+    if rms > LARGE_FEATURES:
+        warnings.warn(InputScaleWarning(rms), stacklevel=stacklevel + 1)

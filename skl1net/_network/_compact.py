@@ -2,7 +2,7 @@
 
 A hidden unit is *dead* when all its incoming weights are zero (its output is
 the constant ``act(bias)``) or all its outgoing weights are zero (nothing
-reads its output). :func:`compact_model` removes dead units until none is
+reads its output). :func:`compact_network` removes dead units until none is
 left, folding each constant unit's contribution ``act(b_j) * W_next[j]`` into
 the next layer's bias, so the network computes the same function (up to float
 rounding) with fewer units. Removing a unit can kill others: its outgoing row
@@ -19,20 +19,14 @@ attributes of a compacted model work.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-import copy
-
 import numpy as np
 import scipy.sparse as sp
 
 from ._mlp import ACTIVATIONS
 
 #: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
-#: fraction of its entries is non-zero. At that density CSR takes about 11%
-#: (float64) to 14% (float32) of the dense bytes; multiplying 2700 dense
-#: 784-pixel rows by a 784x300 CSR matrix took 0.71x the dense BLAS time at
-#: density 0.05 and 1.18x at 0.1 on an idle 2-core machine
-#: (``benchmarks/compact_predict.py``, ``benchmarks/results/compact_predict.txt``),
-#: so CSR is used below the measured break-even of about 0.07.
+#: fraction of its entries is non-zero: about where a CSR product becomes
+#: faster than the dense BLAS one (``benchmarks/compact_predict.py``).
 SPARSE_DENSITY = 0.07
 
 
@@ -113,13 +107,16 @@ def _store(W, sparse):
     return W
 
 
-def compact_model(est, sparse="auto"):
-    """A new fitted copy of ``est`` without dead hidden units.
+def compact_network(coefs, intercepts, activation, sparse="auto"):
+    """Weights and biases of the same network without dead hidden units, in new arrays.
 
     Parameters
     ----------
-    est : fitted skl1net estimator
-        The model to compact; it is not modified.
+    coefs, intercepts : list of arrays
+        The network's weight matrices (dense or sparse) and bias vectors;
+        they are not modified.
+    activation : str
+        The hidden layers' activation, which gives a constant unit's output.
     sparse : 'auto' or bool, default='auto'
         Store each weight matrix as a ``scipy.sparse.csr_matrix``: always
         (True), never (False), or when at most :data:`SPARSE_DENSITY` of its
@@ -127,32 +124,20 @@ def compact_model(est, sparse="auto"):
 
     Returns
     -------
-    model : estimator of the class of ``est``
-        Same predictions up to float rounding, same ``n_features_in_`` and
-        outputs; ``hidden_layer_sizes`` gives the surviving units. It can be
-        trained further (``partial_fit``, warm start); sparse weight matrices
-        then become dense arrays again (the removed units stay removed).
+    coefs, intercepts : list of arrays
+        A network that computes the same function up to float rounding, with
+        the same inputs and outputs and only the live hidden units.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.datasets import load_digits
-    >>> from skl1net import L1MLPClassifier
-    >>> X, y = load_digits(return_X_y=True)
-    >>> clf = L1MLPClassifier(lmbda=1e-2, max_iter=30, random_state=0).fit(X / 16, y)
-    >>> small = clf.compact()
-    >>> small.coefs_[0].shape[1] < clf.coefs_[0].shape[1]
-    True
-    >>> bool(np.allclose(small.predict_proba(X / 16), clf.predict_proba(X / 16)))
-    True
+    >>> from skl1net._network._compact import compact_network
+    >>> W0, W1 = np.array([[1.0, 0.0], [2.0, 0.0]]), np.array([[3.0], [4.0]])
+    >>> coefs, intercepts = compact_network([W0, W1], [np.zeros(2), np.zeros(1)], "relu", sparse=False)
+    >>> [W.shape for W in coefs], intercepts[1].tolist()
+    ([(2, 1), (1, 1)], [0.0])
     """
-    coefs = [W.toarray() if sp.issparse(W) else W.copy() for W in est.coefs_]
-    intercepts = [b.copy() for b in est.intercepts_]
-    _remove_dead_units(coefs, intercepts, est.activation)
-    model = copy.deepcopy(est)
-    model.coefs_ = [_store(W, sparse) for W in coefs]
-    model.intercepts_ = intercepts
-    model.hidden_layer_sizes = tuple(int(b.shape[0]) for b in intercepts[:-1])
-    # Velocities of the old shapes are useless: further training starts afresh.
-    model._optimizer = None
-    return model
+    coefs = [W.toarray() if sp.issparse(W) else W.copy() for W in coefs]
+    intercepts = [b.copy() for b in intercepts]
+    _remove_dead_units(coefs, intercepts, activation)
+    return [_store(W, sparse) for W in coefs], intercepts

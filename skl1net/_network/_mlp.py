@@ -232,11 +232,9 @@ class Workspace:
         """Views of the first ``n`` rows of every buffer, made once per batch size.
 
         Hidden layers' activations and deltas are Fortran-ordered: each unit's
-        values over the batch are contiguous. BLAS multiplies a C-ordered
-        batch by Fortran-ordered weights into a Fortran-ordered output
-        markedly faster at small batches (the forward product of a 784-100
-        layer at batch 32: a third less time than all C-ordered); the output
-        layer stays C-ordered for the row-wise softmax.
+        values over the batch are contiguous, the layout in which BLAS
+        multiplies a C-ordered batch by Fortran-ordered weights fastest at
+        small batches. The output layer stays C-ordered for the row-wise softmax.
         """
         views = self._views.get(n)
         if views is None:
@@ -326,9 +324,42 @@ class Workspace:
             The (weighted) mean loss of the batch, before the step.
         """
         rows = self._rows(X.shape[0])
-        activations, deltas = rows.activations, rows.deltas
         delta = self._pre_output(X, coefs, intercepts)  # the output becomes the delta
         loss, scale = self._output_delta(delta, intercepts[-1], T, sample_weight, rows)
+        self._backward(X, delta, scale, coefs, intercepts, optimizer)
+        return loss
+
+    def backward(self, X, delta, coefs, intercepts, optimizer):
+        """Back-propagate a given output delta of the batch ``X``, as :meth:`train_step` does.
+
+        ``delta`` (shape ``(n, n_outputs)``) is the derivative of the loss with
+        respect to the output layer's pre-activation; each layer's gradient
+        goes to ``optimizer.step_layer(i, coefs[i], intercepts[i], gradient)``.
+        The hidden activations are those of ``coefs`` and ``intercepts`` on
+        ``X``, computed here.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skl1net._network._mlp import Workspace
+        >>> X, W, b = np.array([[1.0, 2.0]]), np.ones((2, 1)), np.zeros(1)
+        >>> class Collect:
+        ...     def step_layer(self, i, W, b, gradient):
+        ...         self.G = np.zeros_like(W); gradient.add_to_weights(self.G, 1.0, 0.0)
+        >>> collect = Collect()
+        >>> Workspace([2, 1], 1, np.float64, "relu", "identity").backward(
+        ...     X, np.array([[0.5]]), [W], [b], collect)
+        >>> collect.G.ravel().tolist()
+        [0.5, 1.0]
+        """
+        output = self._pre_output(X, coefs, intercepts)
+        output[...] = delta
+        self._backward(X, output, 1.0, coefs, intercepts, optimizer)
+
+    def _backward(self, X, delta, scale, coefs, intercepts, optimizer):
+        """Step every layer from the last to the first, given the output delta (times ``scale``)."""
+        rows = self._rows(X.shape[0])
+        activations, deltas = rows.activations, rows.deltas
         step_layer = optimizer.step_layer
         for i in range(len(coefs) - 1, -1, -1):
             W = coefs[i]
@@ -340,7 +371,6 @@ class Workspace:
             step_layer(i, W, intercepts[i], gradient)
             if i:
                 delta = prev
-        return loss
 
     @property
     def coef_grads(self):

@@ -5,39 +5,13 @@ from the previous solution, and reports for each the validation score, the
 objective and how sparse the network is. :func:`lmbda_max` and
 :func:`lmbda_grid` choose the grid from the data, as glmnet does.
 
-**Which direction.** glmnet walks from the largest ``lmbda`` (all weights
-zero) down. A network cannot: when every weight is zero, every weight's loss
-gradient is zero too (each one is multiplied by a zero weight of another
-layer, or by a constant hidden activation whose effect the output bias
-already absorbs), so a warm start from the all-zero network never leaves it.
-The path is therefore fitted from the smallest ``lmbda`` up, dense to sparse,
-as LassoNet does; the entries are returned in the order of ``lmbdas``.
-
-**lmbda_max.** For a linear model glmnet takes ``lmbda_max = ||grad L(0)||_inf``,
-the gradient of the loss at zero weights with the intercept at its optimum:
-the KKT condition of the lasso says zero is the solution exactly when every
-gradient entry is at most ``lmbda`` in magnitude. For the network the same
-condition decides whether the *first* layer stays at zero: with
-``W_0 = 0`` every hidden activation is constant over the samples, the output
-is a constant which the output bias sets to the target mean (class
-frequencies for a classifier), and then the loss gradient of every deeper
-weight matrix is zero (its input is constant and the output residuals sum to
-zero), so the deeper layers only shrink. ``W_0 = 0`` is stationary when
-``lmbda >= ||dL/dW_0||_inf``, which :func:`lmbda_max` evaluates at the
-estimator's initial deeper weights (the point training starts from, same
-``random_state``); with ``hidden_layer_sizes=()`` it is exactly glmnet's
-value. Above it the whole network collapses to a constant.
-
-**Epochs per point.** The first fit of a path (the smallest ``lmbda``) starts
-from scratch and gets the estimator's ``max_iter`` epochs, like a cold fit.
-Every later fit starts from a trained network one grid step away, and only
-has to prune it and settle the weights that remain: it gets a budget of
-``warm_max_iter`` epochs ('auto': ``max(10, max_iter // 10)``, never more than
-``max_iter``). A budget rather than a stopping rule, because the rule the
-estimators use (the epoch objective improving by less than ``tol`` for
-``n_iter_no_change`` epochs) is rarely met by SGD's noisy objective at a
-constant learning rate, so warm starts would otherwise save little; the
-estimator's own rule still ends a warm fit earlier when it is met.
+The path runs from the smallest ``lmbda`` up, dense to sparse, as LassoNet
+does: a network whose weights are all zero has a zero loss gradient in every
+weight, so a warm start from the sparse end would never leave it. The first
+fit gets the estimator's ``max_iter`` epochs; every later one starts next to
+its solution and gets a budget of ``warm_max_iter`` epochs (see
+:func:`warm_budget`), within which the estimator's own stopping rule may end
+it earlier.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -55,11 +29,12 @@ from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import indexable
 
-from .._estimators._base import validation_split, warn_if_unscaled
-from .._compute._blas import matmul as blas_matmul
-from .._network._mlp import ACTIVATIONS, DERIVATIVES, LOSSES, init_params
-from ..penalties import make_penalty, total_value
+from .._estimators._base import training_data
+from .._estimators._validation import warn_if_unscaled
+from .._network._mlp import LOSSES, Workspace, forward, init_params
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
+from ..penalties import make_penalty, total_value
+from ._split import validation_split
 
 
 def _default_estimator(y):
@@ -72,24 +47,31 @@ def _default_estimator(y):
     return L1MLPRegressor()
 
 
-def _training_data(estimator, X, y, sample_weight=None):
-    """``X``, the float target matrix and the sample weights ``estimator`` would train on.
+class _FirstLayerGradient:
+    """Sums the first layer's weight gradients of the batches :meth:`Workspace.backward` sees into ``G``."""
 
-    Validated as ``fit`` validates them (same errors), on a throwaway clone,
-    which is returned too. ``X`` is a float array (float32 kept) or a CSR
-    matrix; the weights include the estimator's ``class_weight``, None means
-    equal.
-    """
-    est = clone(estimator)
-    X, y, sample_weight = est._validate_training_data(X, y, sample_weight, first=True)
-    Y, sw, _ = est._targets(y, sample_weight, first=True, incremental=False, classes=None)
-    if sw is not None:
-        sw = np.asarray(sw, dtype=np.float64)
-    return X, np.asarray(Y, dtype=np.float64), sw, est
+    def __init__(self, G):
+        self.G = G
+
+    def step_layer(self, i, W, b, gradient):
+        if i == 0:
+            gradient.add_to_weights(self.G, 1.0, 1.0)
+
+
+#: Rows back-propagated at a time by :func:`lmbda_max`.
+_CHUNK = 4096
 
 
 def lmbda_max(X, y, estimator=None, sample_weight=None):
-    """Smallest ``lmbda`` at which the zero first layer is stationary (see module doc).
+    """Smallest ``lmbda`` at which the zero first layer is stationary.
+
+    With ``W_0 = 0`` the hidden activations are constant, the output bias
+    takes the output to its best constant (the weighted target mean) and the
+    deeper layers get no loss gradient; ``W_0 = 0`` then stays put exactly
+    when ``lmbda >= max |dL/dW_0|``, the gradient taken at the estimator's
+    initial deeper weights (same ``random_state``). For
+    ``hidden_layer_sizes=()`` this is glmnet's ``lmbda_max`` of the lasso;
+    above it the whole network collapses to a constant.
 
     Parameters
     ----------
@@ -125,33 +107,27 @@ def lmbda_max(X, y, estimator=None, sample_weight=None):
     """
     if estimator is None:
         estimator = _default_estimator(y).set_params(random_state=0)
-    X, Y, sw, est = _training_data(estimator, X, y, sample_weight)
-    hidden = est._hidden_sizes()
-    units = [X.shape[1], *hidden, Y.shape[1]]
+    est = clone(estimator)  # (a RandomState instance is drawn from in a copy)
+    X, Y, sw, units = training_data(est, X, y, sample_weight)
     coefs, intercepts = init_params(
         units, est.activation, np.float64, check_random_state(est.random_state)
     )
-    act, deriv = ACTIVATIONS[est.activation], DERIVATIVES[est.activation]
-    # Constant hidden activations when W_0 = 0.
-    activations = []
-    a = np.zeros(0)
-    for k, b in enumerate(intercepts[:-1]):
-        z = b.copy() if k == 0 else a @ coefs[k] + b
-        a = act(z)
-        activations.append(a)
-    # Output at its best constant: the (weighted) target mean; residual P - Y
-    # per sample, times the sample's share of the weighted mean loss.
+    coefs[0][...] = 0
+    # the output at its best constant, the (weighted) target mean: output delta
+    # P - Y per sample, times the sample's share of the weighted mean loss
     if sw is None:
         delta = (Y.mean(axis=0) - Y) / len(Y)
     else:
         share = sw / sw.sum()
         delta = share[:, None] * (np.average(Y, axis=0, weights=share) - Y)
-    # scipy's BLAS, as the fits that follow use (see skl1net._compute._blas)
-    for k in range(len(hidden), 0, -1):
-        delta = blas_matmul(delta, coefs[k].T)
-        deriv(np.broadcast_to(activations[k - 1], delta.shape), delta)
-    grad = X.T @ delta if sp.issparse(X) else blas_matmul(X.T, delta.astype(X.dtype, copy=False))
-    return float(np.abs(grad).max())
+    n = X.shape[0]
+    out_activation = "identity"  # (the output delta is given)
+    ws = Workspace(units, min(n, _CHUNK), np.float64, est.activation, out_activation)
+    grad = _FirstLayerGradient(np.zeros((units[0], units[1])))
+    for start in range(0, n, _CHUNK):
+        rows = slice(start, min(start + _CHUNK, n))
+        ws.backward(X[rows].astype(np.float64), delta[rows], coefs, intercepts, grad)
+    return float(np.abs(grad.G).max())
 
 
 def lmbda_grid(X, y, estimator=None, n_lmbdas=10, ratio=1e-2, sample_weight=None):
@@ -315,14 +291,8 @@ def objective(est, X, y, sample_weight=None):
     >>> bool(np.isclose(objective(reg, X, y), value))
     True
     """
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
-    # the weights of the fit's objective: sample_weight with the class_weight
-    Y, weights, _ = est._targets(
-        y if sp.issparse(y) else np.asarray(y), sample_weight, first=False,
-        incremental=False, classes=None,
-    )
-    P = est._forward(X)
+    X, Y, weights, _ = training_data(est, X, y, sample_weight, fitted=True)
+    P = forward(X, est.coefs_, est.intercepts_, est.activation, est.out_activation_)
     losses = LOSSES[est.out_activation_](np.asarray(Y, dtype=P.dtype), P)
     loss = float(np.average(losses, weights=weights))
     return loss + total_value(make_penalty(est.penalty, est.lmbda), est.coefs_)

@@ -8,14 +8,12 @@ Both functions build a :class:`matplotlib.figure.Figure` directly, without
 
 import numpy as np
 
-from ._io import UserError, one_line, require
+from ._io import atomic_output, require
 
 
 def _save(fig, path):
-    try:
-        fig.savefig(path, dpi=100)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {one_line(exc)}") from None
+    with atomic_output(path) as file:
+        fig.savefig(file, format="png", dpi=100)
 
 
 def plot_first_layer(models, image_shape, path, *, n_units=12, command="demo"):

@@ -1,0 +1,176 @@
+"""How an estimator trains: its fitted attributes as a training state, and the loop's calls.
+
+:class:`TrainingMixin` turns the fitted attributes into a
+:class:`~skl1net._training._loop.TrainingState` (copies, so that a failed call
+changes nothing), builds or continues the optimizer, runs the epochs of a
+``fit`` or ``partial_fit`` and the debiasing phase through
+:class:`~skl1net._training._loop.Trainer`, and writes the state back.
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import copy
+from numbers import Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state
+
+from .._network._mlp import init_params, weight_layout
+from .._training._batches import resolve_batch_size
+from .._training._debias import debias
+from .._training._loop import (
+    INTERRUPTED,
+    Stopping,
+    Trainer,
+    TrainingState,
+    make_optimizer,
+    reconfigure_optimizer,
+)
+from .._training._split import early_stopping_split
+from .._training._working_set import WorkingSet
+from ..penalties import make_penalty
+
+#: The fitted attribute that holds each field of a :class:`TrainingState`.
+_STATE_ATTRIBUTES = {
+    "coefs": "coefs_",
+    "intercepts": "intercepts_",
+    "optimizer": "_optimizer",
+    "rng": "_random_state",
+    "n_iter": "n_iter_",
+    "t": "t_",
+    "loss_curve": "loss_curve_",
+    "best_loss": "best_loss_",
+    "validation_scores": "validation_scores_",
+    "best_validation_score": "best_validation_score_",
+    "no_improvement_count": "_no_improvement_count",
+}
+
+
+class TrainingMixin:
+    """Training glue of :class:`~skl1net._estimators._base.BaseL1MLP`."""
+
+    def _init_network(self, X, Y, hidden):
+        """Fitted attributes of a new, untrained network for ``X`` and ``Y``."""
+        self._random_state = check_random_state(self.random_state)
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        self.coefs_, self.intercepts_ = init_params(
+            layer_units, self.activation, X.dtype, self._random_state
+        )
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = self._out_activation
+        self.n_iter_ = self.t_ = self._no_improvement_count = 0
+        self.loss_curve_ = []
+        self._optimizer = None
+        self.validation_scores_ = self.best_validation_score_ = None
+        self.best_loss_ = np.inf
+
+    def _training_state(self, X, Y, sample_weight, incremental):
+        """A :class:`TrainingState` with copies of the fitted attributes that training changes.
+
+        The committed model stays intact if the call fails. The weights are
+        in the layout training is fastest with; those of a compacted model
+        are dense again.
+        """
+        state = TrainingState(
+            **{name: getattr(self, attribute) for name, attribute in _STATE_ATTRIBUTES.items()}
+        )
+        orders = [weight_layout(i, sp.issparse(X)) for i in range(len(state.coefs))]
+        state.coefs = [
+            W.toarray(order=o) if sp.issparse(W) else np.array(W, order=o)
+            for W, o in zip(state.coefs, orders)
+        ]
+        state.intercepts = [b.copy() for b in state.intercepts]
+        state.rng = copy.deepcopy(state.rng)
+        state.loss_curve = list(state.loss_curve)
+        early_stopping = self.early_stopping and not incremental
+        if state.validation_scores is not None or early_stopping:
+            state.validation_scores = list(state.validation_scores or [])
+        if not incremental:
+            # A fit stops on its own progress, not on a best loss or score
+            # reached with other hyperparameters (warm starts along lmbda paths).
+            state.no_improvement_count = 0
+            state.best_loss = None if early_stopping else np.inf
+            state.best_validation_score = -np.inf if early_stopping else None
+        elif state.best_loss is None:
+            state.best_loss = np.inf
+        state.optimizer = self._optimizer_for(state, X, Y, sample_weight, incremental)
+        return state
+
+    def _commit(self, state):
+        """Make the trained ``state`` the fitted attributes."""
+        for name, attribute in _STATE_ATTRIBUTES.items():
+            setattr(self, attribute, getattr(state, name))
+
+    def _optimizer_for(self, state, X, Y, sample_weight, incremental):
+        """A new optimizer, or for ``partial_fit`` the fitted one (copied) with the current hyperparameters."""
+        penalty = make_penalty(self.penalty, self.lmbda)
+        settings = dict(
+            learning_rate=self.learning_rate,
+            power_t=self.power_t,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
+        )
+        if state.optimizer is None or not incremental:
+            eta = self._initial_eta(X, Y, sample_weight)
+            return make_optimizer(penalty, eta, state.coefs, state.intercepts, **settings)
+        # a data-dependent eta such as 'auto' keeps its first value
+        return reconfigure_optimizer(
+            copy.deepcopy(state.optimizer),
+            state.coefs,
+            state.intercepts,
+            penalty=penalty,
+            eta=self.eta if isinstance(self.eta, Real) else None,
+            **settings,
+        )
+
+    def _train(self, state, X, Y, sample_weight, y, stratify, incremental):
+        """Run the epochs of this call on ``state``, then the debiasing phase if asked."""
+        early_stopping = self.early_stopping and not incremental
+        rows = validation = None
+        if early_stopping:
+            rows, held_out = early_stopping_split(
+                X.shape[0], self.validation_fraction, stratify, sample_weight, state.rng,
+                stacklevel=6,  # at the caller of fit
+            )
+            sw_held_out = None if sample_weight is None else sample_weight[held_out]
+            validation = self._held_out_score(X[held_out], y[held_out], sw_held_out)
+        trainer = self._trainer(X, Y, sample_weight, rows)
+        stopping = Stopping(self.tol, self.n_iter_no_change)
+        n_iter = state.n_iter
+        ended = trainer.run_epochs(
+            state, 1 if incremental else self.max_iter, planned=not incremental,
+            stopping=stopping, validation=validation,
+        )
+        if self.debias and not incremental and ended != INTERRUPTED:
+            # the debiasing epochs train on all the rows
+            self._debias(state, X, Y, sample_weight, state.n_iter - n_iter,
+                         trainer if rows is None else None)
+
+    def _debias(self, state, X, Y, sample_weight, n_epochs, trainer=None):
+        """The debiasing phase after ``n_epochs`` penalized epochs, on all the rows."""
+        trainer = trainer or self._trainer(X, Y, sample_weight, None)
+        debias(trainer, state, n_epochs, Stopping(self.tol, self.n_iter_no_change))
+
+    def _trainer(self, X, Y, sample_weight, rows):
+        """A :class:`Trainer` on the rows ``rows`` (None: all) of the validated data."""
+        eta = f"eta={self.eta!r}" + (f" ({self.eta_:.4g})" if self.eta == "auto" else "")
+        return Trainer(
+            X, Y, sample_weight, rows=rows,
+            activation=self.activation, out_activation=self.out_activation_,
+            batch_size=resolve_batch_size(
+                self.batch_size, X.shape[0] if rows is None else len(rows)
+            ),
+            shuffle=self.shuffle, verbose=self.verbose, eta_label=eta,
+            working_set=WorkingSet(self.activation) if self.working_set else None,
+        )
+
+    def _held_out_score(self, X, y, sample_weight):
+        """``score(state)``: :meth:`_validation_score` on the held-out data, of the state's parameters."""
+
+        def score(state):
+            self.coefs_, self.intercepts_ = state.coefs, state.intercepts
+            return self._validation_score(X, y, sample_weight)
+
+        return score

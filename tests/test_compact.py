@@ -1,0 +1,87 @@
+"""compact(): the same predictions without the dead hidden units."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
+
+from skl1net import L1MLPClassifier, L1MLPRegressor
+from skl1net.exceptions import ConstantOutputWarning
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def sparse_net(digits_split):
+    X_train, _, y_train, _ = digits_split
+    return L1MLPClassifier(
+        hidden_layer_sizes=(64, 32), lmbda=1e-2, max_iter=40, random_state=0
+    ).fit(X_train, y_train)
+
+
+@pytest.mark.parametrize("sparse", ["auto", True, False])
+def test_compact_is_equivalent_and_smaller(sparse_net, digits_split, sparse):
+    X_test = digits_split[1]
+    assert sparse_net.n_dead_units_.sum() > 0
+    small = sparse_net.compact(sparse=sparse)
+    assert small is not sparse_net and not small.n_dead_units_.any()
+    assert small.hidden_layer_sizes == tuple(
+        n - d for n, d in zip((64, 32), sparse_net.n_dead_units_)
+    ) or sum(small.hidden_layer_sizes) < 96
+    np.testing.assert_allclose(
+        small.predict_proba(X_test), sparse_net.predict_proba(X_test), rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_array_equal(small.predict(X_test), sparse_net.predict(X_test))
+    np.testing.assert_array_equal(small.support_, sparse_net.support_)
+    assert len(pickle.dumps(small)) < len(pickle.dumps(sparse_net))
+    assert all(sp.issparse(W) == (sparse is True) for W in small.coefs_) or sparse == "auto"
+    # the original is untouched
+    assert sparse_net.coefs_[0].shape[1] == 64
+
+
+def test_compact_folds_constant_units():
+    """A unit with no inputs outputs act(bias); its effect moves into the next bias."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 3)
+    reg = L1MLPRegressor(hidden_layer_sizes=(4, 3), max_iter=2, random_state=0)
+    reg.fit(X, rng.randn(30, 2))
+    reg.coefs_[0][:, 1] = 0  # unit 1 of layer 1: constant relu(b) feeds layer 2
+    reg.intercepts_[0][1] = 0.7
+    reg.coefs_[1][2, :] = 0  # unit 2 of layer 1: output unused
+    reg.coefs_[1][:, 0] = 0  # unit 0 of layer 2: becomes constant
+    before = reg.predict(X)
+    small = reg.compact(sparse=False)
+    assert small.hidden_layer_sizes == (2, 2)
+    np.testing.assert_allclose(small.predict(X), before, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_compact_model_trains_further(sparse_net, digits_split, sparse):
+    X_train, _, y_train, _ = digits_split
+    small = sparse_net.compact(sparse=sparse)
+    small.partial_fit(X_train, y_train)
+    assert small.n_iter_ == sparse_net.n_iter_ + 1
+    # sparse weights train as dense arrays; the removed units stay removed
+    assert not any(sp.issparse(W) for W in small.coefs_)
+    assert small.coefs_[0].shape == (X_train.shape[1], small.hidden_layer_sizes[0])
+
+
+def test_compact_of_an_all_zero_network_predicts_and_refuses_training(digits_split):
+    X_train, X_test, y_train, _ = digits_split
+    clf = L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=10.0, max_iter=5, random_state=0)
+    with pytest.warns(ConstantOutputWarning, match="layer 1 is zero.*lmbda=10 "):
+        clf.fit(X_train / 16, y_train)
+    small = clf.compact()
+    assert small.hidden_layer_sizes == (0,)
+    np.testing.assert_allclose(small.predict_proba(X_test), clf.predict_proba(X_test), atol=1e-12)
+    for train in (small.partial_fit, small.set_params(warm_start=True).fit):
+        with pytest.raises(ValueError, match="no hidden units left"):
+            train(X_train, y_train)
+    assert small.coefs_[0].shape == (64, 0)
+
+
+def test_compact_of_an_unfitted_model_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        L1MLPClassifier().compact()
