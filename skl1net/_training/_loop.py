@@ -213,8 +213,8 @@ class Trainer:
         How the divergence error names the learning rate, e.g. ``"eta='auto' (0.1)"``.
     working_set : skl1net._training._working_set.WorkingSet or None, default=None
         Trains each epoch on the live part of the network and checks the
-        input features it leaves out (every ``working_set.check_every``
-        epochs, and after a planned run); None trains the full network.
+        weights it leaves out (every ``working_set.check_every`` epochs, and
+        after a planned run); None trains the whole network.
     """
 
     def __init__(self, X, Y, sample_weight, *, activation, out_activation, batch_size,
@@ -382,12 +382,16 @@ class Trainer:
         )
 
     def _check(self, state, final=False):
-        """Re-admit the left-out input features that violate the optimality condition."""
+        """Re-admit the left-out units whose zero weights violate the optimality condition."""
         return self.working_set.check(state, self._batches, self.rows, self.total_weight,
                                       self.out_activation, final=final)
 
     def _final_check(self, state, stopping, validation):
-        """After a planned run: one more epoch, every feature live, if a feature left out of the last one violates the check."""
+        """After a planned run: one more epoch, on the whole network, if the check finds a violation.
+
+        Only the weights left out of the last epoch count (see
+        :meth:`~skl1net._training._working_set.WorkingSet.check`).
+        """
         if self._check(state, final=True):
             self.run_epochs(state, 1, planned=False, stopping=stopping, validation=validation)
 
