@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-dev
 # The install also compiles the optional kernels (skl1net/_compute/_ckernels*.pyx: a
 # build for any CPU and, on x86-64, one for AVX2) when a C compiler is at hand;
 # without one it installs the numpy fallback alone.
-$(STAMP): pyproject.toml setup.py skl1net/_compute/_ckernels.pyx skl1net/_compute/_ckernels_avx2.pyx skl1net/_compute/_ckernels_body.pxi
+$(STAMP): pyproject.toml setup.py skl1net/_compute/_ckernels.pyx skl1net/_compute/_ckernels_avx2.pyx skl1net/_compute/_ckernels_body.pxi skl1net/_compute/_ckernels_adam.pxi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -45,11 +45,14 @@ def extensions():
     AVX2. ``extra_compile_args`` adds to the interpreter's flags (``-O3``...);
     setting ``CFLAGS`` instead would replace them.
     """
-    kernels = [Extension("skl1net._compute._ckernels", ["skl1net/_compute/_ckernels.pyx"], optional=True)]
+    # without errno, the compiler vectorizes the square root of the Adam step
+    flags = [] if sys.platform == "win32" else ["-fno-math-errno"]
+    kernels = [Extension("skl1net._compute._ckernels", ["skl1net/_compute/_ckernels.pyx"],
+                         extra_compile_args=flags, optional=True)]
     if platform.machine().lower() in ("x86_64", "amd64") and sys.platform != "win32":
         kernels.append(Extension(
             "skl1net._compute._ckernels_avx2", ["skl1net/_compute/_ckernels_avx2.pyx"],
-            extra_compile_args=["-mavx2"], optional=True,
+            extra_compile_args=["-mavx2", *flags], optional=True,
         ))
     return kernels
 

@@ -37,6 +37,7 @@ BENCHMARKS = {
     "bench_lmbda_max_by_dataset": [],
     "bench_regressor_defaults": [],
     "bench_group_penalty": [],
+    "bench_adam_step": ["--rounds", "3"],
     "bench_defaults": ["--pairs", "3", "--splits", "5"],
     "bench_feature_selection": ["--seeds", "3", "--threads", "1"],
     "bench_working_set": ["--pairs", "2", "--epochs", "20"],

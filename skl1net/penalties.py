@@ -70,8 +70,9 @@ def soft_threshold(x, threshold, out=None, work=None):
     ----------
     x : ndarray
         Values to shrink.
-    threshold : float
-        Non-negative amount of shrinkage.
+    threshold : float or ndarray
+        Non-negative amount of shrinkage: one for all, or one per entry
+        (an array shaped like ``x``).
     out : ndarray, default=None
         Where to write the result (may be ``x`` itself for an in-place update).
     work : ndarray, default=None
@@ -109,8 +110,9 @@ def group_soft_threshold(W, threshold):
     ----------
     W : ndarray of shape (n_rows, n_columns)
         The matrix whose rows are shrunk, in place.
-    threshold : float
-        Non-negative amount of shrinkage of each row's norm.
+    threshold : float or ndarray of shape (n_rows,)
+        Non-negative amount of shrinkage of each row's norm: one for all
+        rows, or one per row.
 
     Examples
     --------
@@ -202,8 +204,10 @@ class Penalty:
         ----------
         W : ndarray of shape (n_in, n_out)
             The weights of layer ``layer``, overwritten.
-        step : float
-            Step size of the proximal operator.
+        step : float or ndarray of shape (n_in, n_out)
+            Step size: a float under SGD; under Adam the per-entry steps
+            ``eta_t / D``, the prox in the metric ``diag(D) / eta_t`` (a
+            non-separable prox may take each group's smallest step).
         layer : int
             Index of the weight matrix.
 
@@ -321,7 +325,7 @@ class L1Prox(Penalty):
         return self.lmbda * _abs_sum(W)
 
     def prox(self, W, step, layer):
-        """Soft-threshold ``W`` in place by ``step * lmbda``."""
+        """Soft-threshold ``W`` in place by ``step * lmbda`` (``step`` a float or per entry)."""
         if self.lmbda:
             _kernels.soft_threshold_inplace(W, step * self.lmbda)
 
@@ -369,10 +373,15 @@ class GroupL1Prox(Penalty):
         return self.lmbda * np.sqrt(W.shape[1]) * groups
 
     def prox(self, W, step, layer):
-        """Group soft-threshold of the rows of layer 0, soft-threshold of the others, in place."""
+        """Group soft-threshold of the rows of layer 0, soft-threshold of the others, in place.
+
+        Per-entry steps: each row of layer 0 takes its smallest step.
+        """
         if not self.lmbda:
             return
         if layer == 0:
+            if np.ndim(step):
+                step = np.min(step, axis=1) if W.shape[1] else np.zeros(W.shape[0], W.dtype)
             group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
         else:
             _kernels.soft_threshold_inplace(W, step * self.lmbda)

@@ -208,3 +208,12 @@ def test_feature_selection_compares_both_penalties(monkeypatch, capsys):
     for row in rows:
         kept, n_features = row[4].split("/")
         assert 0 <= float(kept) <= int(n_features) == 64
+
+
+def test_adam_step_benchmark_times_each_part():
+    pytest.importorskip("mlxtend")
+    bench = load("bench_adam_step")
+    for _, solver, fused in bench.CASES:
+        times = bench.child(solver, fused, np.dtype(np.float32), steps=2, repeat=1)
+        assert set(times) == {"step", "opt"} and all(t > 0 for t in times.values())
+    assert all(t > 0 for t in bench.subnormal_cost(np.dtype(np.float64), repeat=1))

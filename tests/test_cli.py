@@ -285,3 +285,15 @@ def test_missing_extra_is_a_one_line_error(module, argv, tmp_path, data, capsys,
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
     code, _, err = run(capsys, *(a.format(model=model, data=data) for a in argv))
     assert_one_line_error(code, err, "pip install 'skl1net[cli]'")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_train_with_adam_saves_a_model_that_predict_reads(tmp_path, data, capsys):
+    model_path = tmp_path / "adam.skops"
+    code, _, _ = run(capsys, "train", data, "--target", "target", *FAST, "--solver", "adam",
+                     "--out", model_path)
+    assert code == 0
+    model = sio.load(model_path, trusted=sio.get_untrusted_types(file=model_path))
+    assert model[-1].solver == "adam" and model[-1]._optimizer.t > 0
+    code, out, _ = run(capsys, "predict", model_path, data, "--out", tmp_path / "pred.csv")
+    assert code == 0 and "300 predictions" in out

@@ -152,6 +152,17 @@ def test_left_out_rows_are_optimal_with_sample_weight_and_sparse_input(sparse, l
     _assert_zero_rows_optimal(clf, X, y, left_out, sw, some=False)
 
 
+def test_adam_trains_with_the_working_set_as_without(left_out):
+    X, y = _data()
+    est = _idle(L1MLPClassifier(hidden_layer_sizes=(12, 8), lmbda=1e-6, max_iter=1,
+                                batch_size=32, solver="adam", random_state=0), X, y, None)
+    on, off = (copy.deepcopy(est).set_params(working_set=ws, warm_start=True, max_iter=3)
+               .fit(X, y) for ws in (True, False))
+    assert left_out and left_out[-1][1][[1, 5]].all()
+    for A, B in zip(on.coefs_ + on.intercepts_, off.coefs_ + off.intercepts_):
+        np.testing.assert_allclose(A, B, rtol=1e-9, atol=1e-12)
+
+
 def test_left_out_rows_are_optimal_for_the_regressor(left_out):
     rng = np.random.RandomState(0)
     X = rng.rand(300, 20)

@@ -350,9 +350,11 @@ def add_scaled_sign(W, double scale, G, work=None):
         _npkernels.add_scaled_sign(W, scale, G, work)
 
 
-def soft_threshold_inplace(W, double threshold, work=None):
-    """``W <- W - clip(W, -threshold, threshold)`` in place: the soft-threshold."""
+def soft_threshold_inplace(W, threshold, work=None):
+    """``W <- W - clip(W, -threshold, threshold)`` in place: the soft-threshold (numpy's for per-entry thresholds)."""
     try:
+        if np.ndim(threshold):
+            raise TypeError("per-entry thresholds")
         _soft_threshold_inplace(_c_ordered(W)[0], threshold)
     except (ValueError, TypeError):
         _npkernels.soft_threshold_inplace(W, threshold, work)
@@ -451,3 +453,4 @@ def add_csr_t_product(C, double alpha, A, B):
         _add_csr_t_product(C, alpha, A.data, A.indices, A.indptr, np.ascontiguousarray(B))
     except (ValueError, TypeError):
         _npkernels.add_csr_t_product(C, alpha, A, B)
+include "_ckernels_adam.pxi"

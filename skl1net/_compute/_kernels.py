@@ -45,6 +45,7 @@ NAMES = (
     "relu_backward",
     "softmax_cross_entropy",
     "add_csr_t_product",
+    "adam_step",
 )
 
 
@@ -95,6 +96,7 @@ bias_softmax = _chosen.bias_softmax
 relu_backward = _chosen.relu_backward
 softmax_cross_entropy = _chosen.softmax_cross_entropy
 add_csr_t_product = _chosen.add_csr_t_product
+adam_step = _chosen.adam_step
 
 #: Names of the numpy helpers that have no compiled version.
 HELPERS = ("scaled_sign", "softmax", "weighted_total", "softmax_work")

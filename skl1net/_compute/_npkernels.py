@@ -109,6 +109,8 @@ def add_scaled_sign(W, scale, G, work=None):
 def soft_threshold_inplace(W, threshold, work=None):
     """``W <- sign(W) * max(|W| - threshold, 0)`` in place, as ``W -= clip(W, -t, t)``.
 
+    ``threshold`` is a float, or an array of per-entry thresholds shaped like ``W``.
+
     ``x - clip(x, -t, t)`` equals the soft-threshold for every ``x``: two
     passes with one temporary (``work`` if given), without sign, abs or
     maximum arrays.
@@ -213,6 +215,79 @@ def momentum_lookahead_sign(W, V, mu, sign_step, work=None):
     V += term
     W += term
     W -= V
+
+
+def flush_subnormals(A, work=None):
+    """Set the entries of ``A`` smaller in magnitude than the dtype's smallest normal to 0, in place.
+
+    Subnormal floats make arithmetic many times slower on x86. A
+    multiplication by the 0/1 mask, without a branch: NaN stays NaN.
+    ``work``, shaped like ``A``, holds the mask if given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import flush_subnormals
+    >>> A = np.array([1e-310, -1e-300, 0.5, np.nan]); flush_subnormals(A); A
+    array([ 0.e+000, -1.e-300,  5.e-001,      nan])
+    """
+    keep = np.abs(A, out=work)
+    np.greater_equal(keep, np.finfo(A.dtype).tiny, out=keep)
+    A *= keep
+
+
+def adam_step(W, G, M, V, beta_1, beta_2, m_scale, v_scale, eta, epsilon, decay=0.0,
+              sign_step=0.0, threshold=0.0, store_step=False, work=None):
+    """One Adam step of ``W`` in place, from the loss gradient in ``G`` (overwritten).
+
+    With ``g = G + decay * W + sign_step * sign(W)`` (``W`` on entry): the
+    moments ``M <- beta_1 * M + (1 - beta_1) * g`` and
+    ``V <- beta_2 * V + (1 - beta_2) * g ** 2``, their entries below the
+    dtype's smallest normal flushed to 0 (:func:`flush_subnormals`), the
+    step size ``s = eta / (sqrt(V * v_scale) + epsilon)`` of each coordinate,
+    then ``W <- W - (M * m_scale) * s`` and, if ``threshold``, the
+    soft-threshold of ``W`` by ``s * threshold``. ``m_scale`` and ``v_scale``
+    are the bias corrections ``1 / (1 - beta ** t)``. ``G`` holds ``s`` on
+    return if ``store_step`` (which excludes a threshold), scratch otherwise.
+    ``work`` is a scratch array shaped like ``W``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import adam_step
+    >>> W, M, V = np.array([[1.0, 0.0]]), np.zeros((1, 2)), np.zeros((1, 2))
+    >>> adam_step(W, np.array([[2.0, 0.5]]), M, V, 0.9, 0.999, 10.0, 1000.0, 0.1, 0.0,
+    ...           threshold=1.0); W
+    array([[0.85, 0.  ]])
+    """
+    if store_step and threshold:
+        raise ValueError("store_step and a threshold exclude each other")
+    if work is None:
+        work = np.empty_like(W)
+    if decay:
+        G += np.multiply(W, decay, out=work)
+    if sign_step:
+        add_scaled_sign(W, sign_step, G, work)
+    M *= beta_1
+    M += np.multiply(G, 1.0 - beta_1, out=work)
+    np.multiply(G, G, out=G)
+    G *= 1.0 - beta_2
+    V *= beta_2
+    V += G
+    flush_subnormals(M, work)
+    flush_subnormals(V, work)
+    s = np.multiply(V, v_scale, out=work)
+    np.sqrt(s, out=s)
+    s += epsilon
+    np.divide(eta, s, out=s)
+    np.multiply(M, m_scale, out=G)
+    G *= s
+    W -= G
+    if threshold:
+        t = np.multiply(s, threshold, out=s)
+        W -= np.clip(W, np.negative(t, out=G), t, out=G)
+    elif store_step:
+        G[...] = s
 
 
 def bias_relu(Z, b):

@@ -29,6 +29,8 @@ from sklearn.utils.validation import (
 
 from .._network._mlp import forward
 from ..exceptions import ConstantOutputWarning
+from .._optim._adam import AUTO_ETA as ADAM_AUTO_ETA
+from .._training._loop import SOLVERS
 from ..penalties import PENALTIES, Penalty
 from ._fitting import TrainingMixin
 from ._persistence import VersionedStateMixin
@@ -119,6 +121,10 @@ class BaseL1MLP(
         "power_t": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
+        "solver": [StrOptions(set(SOLVERS))],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
         "shuffle": ["boolean"],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -156,6 +162,10 @@ class BaseL1MLP(
         verbose,
         debias=False,
         working_set=True,
+        solver="sgd",
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -168,6 +178,10 @@ class BaseL1MLP(
         self.power_t = power_t
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        self.solver = solver
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.shuffle = shuffle
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
@@ -345,15 +359,25 @@ class BaseL1MLP(
         self._commit(state)
         return self
 
+    def _optimizer_params(self):
+        """The hyperparameters of ``solver``'s optimizer, by its constructor's names."""
+        if self.solver == "adam":
+            return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        return {"momentum": self.momentum, "nesterov": self.nesterovs_momentum}
+
     def _initial_eta(self, X, Y, sample_weight):
         """Learning rate to start from on the (validated) training data ``X``, targets ``Y`` and weights.
 
         Sets ``eta_``: ``eta`` itself, or for ``eta='auto'`` the subclass's
         data-dependent step :meth:`_auto_eta`, after a warning if the features
         are far from unit scale (:class:`~skl1net.exceptions.InputScaleWarning`).
+        Under Adam, ``eta='auto'`` is :data:`~skl1net._optim._adam.AUTO_ETA`.
         """
         if self.eta != "auto":
             self.eta_ = float(self.eta)
+            return self.eta_
+        if self.solver == "adam":
+            self.eta_ = ADAM_AUTO_ETA
             return self.eta_
         sq_norms = row_norms(X, squared=True) if X.shape[0] else np.zeros(1)
         warn_if_unscaled(sq_norms, X.shape[1], stacklevel=8)  # at the caller of fit

@@ -87,7 +87,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         features scaled to [0, 1] or standardized data with up to 100
         features, smaller when the features are large (about 0.0026 on
         scikit-learn's raw digits, pixels 0 to 16), where 0.1 would diverge.
-        The value used is ``eta_``.
+        The value used is ``eta_``. With ``solver='adam'``, 'auto' is 1e-3 (scikit-learn's
+        ``learning_rate_init``): Adam's steps do not scale with the gradients.
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
@@ -114,6 +115,23 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Momentum of the SGD updates, in ``[0, 1]``.
     nesterovs_momentum : bool, default=True
         Whether to use Nesterov's momentum (when ``momentum > 0``).
+    solver : {'sgd', 'adam'}, default='sgd'
+        The optimizer: mini-batch SGD with momentum ('sgd'), or Adam
+        ('adam') with every penalty applied in its per-coordinate metric: the
+        gradients of 'l2' and 'l1' enter the moments, 'l1_prox' soft-thresholds
+        each weight after the Adam step by ``eta_t * lmbda / (sqrt(v_hat) +
+        epsilon)``, so that ``lmbda`` keeps its meaning (see
+        :ref:`adam_solver`). Under 'adam', ``eta='auto'`` is 1e-3 and
+        ``momentum`` and ``nesterovs_momentum`` are unused.
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first-moment estimate, in ``[0, 1)``; only for
+        ``solver='adam'``.
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second-moment estimate, in ``[0, 1)``; only for
+        ``solver='adam'``.
+    epsilon : float, default=1e-8
+        Added to the square root of Adam's second moment, for numerical
+        stability; only for ``solver='adam'``.
     shuffle : bool, default=True
         Whether to shuffle the samples in each epoch.
     tol : float, default=1e-4
@@ -247,6 +265,10 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,
+        solver="sgd",
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         shuffle=True,
         tol=1e-4,
         n_iter_no_change=10,
@@ -281,6 +303,10 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
             verbose=verbose,
             debias=debias,
             working_set=working_set,
+            solver=solver,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
         )
         self.class_weight = class_weight
 

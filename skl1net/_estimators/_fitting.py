@@ -25,6 +25,7 @@ from .._training._loop import (
     Trainer,
     TrainingState,
     make_optimizer,
+    solver_of,
     reconfigure_optimizer,
 )
 from .._training._split import early_stopping_split
@@ -107,14 +108,15 @@ class TrainingMixin:
         """A new optimizer, or for ``partial_fit`` the fitted one (copied) with the current hyperparameters."""
         penalty = make_penalty(self.penalty, self.lmbda)
         settings = dict(
-            learning_rate=self.learning_rate,
-            power_t=self.power_t,
-            momentum=self.momentum,
-            nesterov=self.nesterovs_momentum,
+            learning_rate=self.learning_rate, power_t=self.power_t, **self._optimizer_params()
         )
-        if state.optimizer is None or not incremental:
+        if (state.optimizer is None or not incremental
+                or solver_of(state.optimizer) != self.solver):
+            # a new solver between partial_fit calls starts with fresh state
             eta = self._initial_eta(X, Y, sample_weight)
-            return make_optimizer(penalty, eta, state.coefs, state.intercepts, **settings)
+            return make_optimizer(
+                penalty, eta, state.coefs, state.intercepts, solver=self.solver, **settings
+            )
         # a data-dependent eta such as 'auto' keeps its first value
         return reconfigure_optimizer(
             copy.deepcopy(state.optimizer),
@@ -156,6 +158,7 @@ class TrainingMixin:
     def _trainer(self, X, Y, sample_weight, rows):
         """A :class:`Trainer` on the rows ``rows`` (None: all) of the validated data."""
         eta = f"eta={self.eta!r}" + (f" ({self.eta_:.4g})" if self.eta == "auto" else "")
+        eta += f" with solver={self.solver!r}"
         return Trainer(
             X, Y, sample_weight, rows=rows,
             activation=self.activation, out_activation=self.out_activation_,

@@ -55,7 +55,8 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         momentum's amplification ``1 / (1 - momentum)``, capped at 0.01, and
         at 0.001 for targets of scale ~100, where 0.01 diverges. Sample
         weights weight both statistics. On standardized inputs and targets
-        with 10 features 'auto' is about 0.009. The value used is ``eta_``.
+        with 10 features 'auto' is about 0.009. The value used is ``eta_``. With ``solver='adam'``, 'auto' is 1e-3 (scikit-learn's
+        ``learning_rate_init``): Adam's steps do not scale with the gradients.
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
@@ -69,6 +70,23 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Momentum of the SGD updates, in ``[0, 1)``.
     nesterovs_momentum : bool, default=True
         Whether to use Nesterov's momentum.
+    solver : {'sgd', 'adam'}, default='sgd'
+        The optimizer: mini-batch SGD with momentum ('sgd'), or Adam
+        ('adam') with every penalty applied in its per-coordinate metric: the
+        gradients of 'l2' and 'l1' enter the moments, 'l1_prox' soft-thresholds
+        each weight after the Adam step by ``eta_t * lmbda / (sqrt(v_hat) +
+        epsilon)``, so that ``lmbda`` keeps its meaning (see
+        :ref:`adam_solver`). Under 'adam', ``eta='auto'`` is 1e-3 and
+        ``momentum`` and ``nesterovs_momentum`` are unused.
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first-moment estimate, in ``[0, 1)``; only for
+        ``solver='adam'``.
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second-moment estimate, in ``[0, 1)``; only for
+        ``solver='adam'``.
+    epsilon : float, default=1e-8
+        Added to the square root of Adam's second moment, for numerical
+        stability; only for ``solver='adam'``.
     shuffle : bool, default=True
         Whether to shuffle the samples in each epoch.
     tol : float, default=1e-4
@@ -183,6 +201,10 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,
+        solver="sgd",
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         shuffle=True,
         tol=1e-4,
         n_iter_no_change=10,
@@ -216,6 +238,10 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
             verbose=verbose,
             debias=debias,
             working_set=working_set,
+            solver=solver,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

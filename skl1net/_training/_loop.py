@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._network._mlp import Workspace
 from .._optim._schedules import make_schedule
+from .._optim._adam import Adam
 from .._optim._sgd import SGD
 from ._batches import MiniBatches
 
@@ -37,30 +38,40 @@ ALL_EPOCHS_RUN, CONVERGED, ANNEALED, STOPPED_BY_HOOK, INTERRUPTED = (
 # but for the step itself: ``optimizer.step_layer(i, W, b, gradient)``, which
 # :meth:`Workspace.train_step` calls for each layer of each batch (see
 # :class:`skl1net._optim._optimizer.Optimizer`).
-def make_optimizer(penalty, eta, coefs, intercepts, *, learning_rate, power_t, momentum,
-                   nesterov):
-    """A new optimizer for ``penalty`` starting at the learning rate ``eta``, with state for the parameters."""
-    return SGD(
-        penalty,
-        make_schedule(learning_rate, eta, power_t),
-        momentum=momentum,
-        nesterov=nesterov,
+#: The optimizer class of each ``solver``, and the names of its hyperparameters.
+SOLVERS = {
+    "sgd": (SGD, ("momentum", "nesterov")),
+    "adam": (Adam, ("beta_1", "beta_2", "epsilon")),
+}
+
+
+def solver_of(optimizer):
+    """The ``solver`` name of ``optimizer`` (None for another optimizer class)."""
+    return next((name for name, (cls, _) in SOLVERS.items() if type(optimizer) is cls), None)
+
+
+def make_optimizer(penalty, eta, coefs, intercepts, *, learning_rate, power_t, solver="sgd",
+                   **hyperparameters):
+    """A new optimizer of ``solver`` for ``penalty`` starting at the learning rate ``eta``, with state for the parameters.
+
+    ``hyperparameters`` are those of the solver's optimizer (SGD: ``momentum``,
+    ``nesterov``; Adam: ``beta_1``, ``beta_2``, ``epsilon``).
+    """
+    cls, _ = SOLVERS[solver]
+    return cls(
+        penalty, make_schedule(learning_rate, eta, power_t), **hyperparameters
     ).init(coefs, intercepts)
 
 
 def make_constrained_optimizer(optimizer, constraint, schedule, coefs, intercepts):
-    """A fresh, unpenalized optimizer with ``optimizer``'s momentum, under ``constraint``."""
-    return SGD(
-        None,
-        schedule,
-        momentum=optimizer.momentum,
-        nesterov=optimizer.nesterov,
-        constraint=constraint,
-    ).init(coefs, intercepts)
+    """A fresh, unpenalized optimizer of ``optimizer``'s solver and hyperparameters, under ``constraint``."""
+    cls, names = SOLVERS[solver_of(optimizer)]
+    hyperparameters = {name: getattr(optimizer, name) for name in names}
+    return cls(None, schedule, **hyperparameters, constraint=constraint).init(coefs, intercepts)
 
 
 def reconfigure_optimizer(optimizer, coefs, intercepts, *, penalty, eta, learning_rate,
-                          power_t, momentum, nesterov):
+                          power_t, **hyperparameters):
     """``optimizer`` with hyperparameters changed between ``partial_fit`` calls; its state kept.
 
     ``eta=None`` keeps the optimizer's initial learning rate (a data-dependent
@@ -68,12 +79,7 @@ def reconfigure_optimizer(optimizer, coefs, intercepts, *, penalty, eta, learnin
     of the parameters ``coefs`` and ``intercepts`` the optimizer steps next.
     """
     eta = optimizer.eta if eta is None else eta
-    optimizer.reconfigure(
-        penalty=penalty,
-        schedule=make_schedule(learning_rate, eta, power_t),
-        momentum=momentum,
-        nesterov=nesterov,
-    )
+    optimizer.reconfigure(penalty, make_schedule(learning_rate, eta, power_t), **hyperparameters)
     optimizer.resume(coefs, intercepts)
     return optimizer
 

@@ -147,6 +147,10 @@ def _training_options():
         "--batch-size", type=_batch_size, default="auto", help="default: min(100, rows)"
     )
     parent.add_argument(
+        "--solver", choices=("sgd", "adam"), default=None,
+        help="optimizer (default: L1MLPClassifier's)",
+    )
+    parent.add_argument(
         "--test-size",
         type=_test_fraction,
         default=0.25,

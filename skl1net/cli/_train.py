@@ -140,6 +140,7 @@ def make_model(args, lmbda, columns):
         lmbda=lmbda,
         eta=args.eta,
         batch_size=args.batch_size,
+        **({} if args.solver is None else {"solver": args.solver}),
         max_iter=args.epochs,
         random_state=args.seed,
     )
