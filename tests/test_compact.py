@@ -8,7 +8,6 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
-from skl1net.exceptions import ConstantOutputWarning
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -68,20 +67,6 @@ def test_compact_model_trains_further(sparse_net, digits_split, sparse):
     # sparse weights train as dense arrays; the removed units stay removed
     assert not any(sp.issparse(W) for W in small.coefs_)
     assert small.coefs_[0].shape == (X_train.shape[1], small.hidden_layer_sizes[0])
-
-
-def test_compact_of_an_all_zero_network_predicts_and_refuses_training(digits_split):
-    X_train, X_test, y_train, _ = digits_split
-    clf = L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=10.0, max_iter=5, random_state=0)
-    with pytest.warns(ConstantOutputWarning, match="layer 1 is zero.*lmbda=10 "):
-        clf.fit(X_train / 16, y_train)
-    small = clf.compact()
-    assert small.hidden_layer_sizes == (0,)
-    np.testing.assert_allclose(small.predict_proba(X_test), clf.predict_proba(X_test), atol=1e-12)
-    for train in (small.partial_fit, small.set_params(warm_start=True).fit):
-        with pytest.raises(ValueError, match="no hidden units left"):
-            train(X_train, y_train)
-    assert small.coefs_[0].shape == (64, 0)
 
 
 def test_compact_of_an_unfitted_model_raises_not_fitted():

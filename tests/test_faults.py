@@ -34,7 +34,7 @@ def test_divergence_raises_a_clear_error_and_leaves_no_model(penalty):
     X, y = load_breast_cancer(return_X_y=True)
     # max_iter is huge: the test would hang if divergence went unnoticed.
     model = diverging_model(penalty=penalty, max_iter=10**6)
-    with pytest.raises(ValueError, match=r"diverged.*eta=10\.0 is too large.*lower `eta`"):
+    with pytest.raises(ValueError, match=r"diverged.*eta=10\.0 with solver=.sgd. is too large.*lower `eta`"):
         model.fit(X, y)
     assert not hasattr(model, "coefs_")
 

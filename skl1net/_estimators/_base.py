@@ -9,6 +9,7 @@ trained on and score the validation set.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
+import math
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -36,6 +37,13 @@ from ._fitting import TrainingMixin
 from ._persistence import VersionedStateMixin
 from ._sparsity import SparsityMixin
 from ._validation import naming, warn_if_unscaled
+from ._checks import (
+    check_feature_scale,
+    check_finite_weights,
+    check_model,
+    check_sparse_structure,
+    relative_weights,
+)
 
 
 class TrainingData(NamedTuple):
@@ -203,6 +211,9 @@ class BaseL1MLP(
         labels to stratify the validation split by (or ``None``).
         """
 
+    def _init_output_bias(self, bias, Y, sample_weight):
+        """Set a new network's output ``bias`` in place from its targets; default: keep it."""
+
     @abstractmethod
     def _validation_score(self, X, y, sample_weight):
         """Score of the current model on the validation set."""
@@ -236,6 +247,7 @@ class BaseL1MLP(
             raise ValueError("early_stopping=True needs validation_fraction > 0.")
         if first:
             return self._hidden_sizes()
+        check_model(self)  # training goes on from these weights: they must be a network
         fitted = [int(W.shape[1]) for W in self.coefs_[:-1]]
         sizes = self.hidden_layer_sizes
         if list(np.atleast_1d(sizes)) != fitted:
@@ -248,13 +260,14 @@ class BaseL1MLP(
         if 0 in fitted:
             raise ValueError(
                 f"The fitted network has no hidden units left (hidden layers "
-                f"{tuple(fitted)!r}, compacted from a network whose weights were all "
-                "zero): it cannot be trained further. Fit a new network with "
-                "warm_start=False."
+                f"{tuple(fitted)!r}): it cannot be trained further. Fit a new network: "
+                "set_params(hidden_layer_sizes=...) with positive sizes, then fit "
+                "with warm_start=False."
             )
         return fitted
 
     def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):
+        check_sparse_structure(X)  # before any compiled code follows its indices
         with naming("X"):
             return validate_data(
                 self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
@@ -284,6 +297,7 @@ class BaseL1MLP(
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        check_sparse_structure(y, "y")
         with naming("y"):
             y = check_array(
                 y, accept_sparse="csr", ensure_2d=False, dtype=None, input_name="y"
@@ -298,8 +312,9 @@ class BaseL1MLP(
         if sample_weight is not None:
             with naming("sample_weight"):
                 sample_weight = _check_sample_weight(
-                    sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+                    sample_weight, X, dtype=np.float64, ensure_non_negative=True
                 )
+            sample_weight = relative_weights(sample_weight)  # sums cannot overflow
         return X, y, sample_weight
 
     # -- fitting ---------------------------------------------------------------
@@ -319,6 +334,7 @@ class BaseL1MLP(
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
+        self.__dict__.pop("_check_before_use", None)  # see __setstate__
         if not incremental:
             self._warn_if_constant()
         return self
@@ -347,6 +363,7 @@ class BaseL1MLP(
             sample_weight = np.asarray(sample_weight, dtype=X.dtype)
         if first:
             self._init_network(X, Y, hidden)
+            self._init_output_bias(self.intercepts_[-1], Y, sample_weight)
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs, the fitted model has {self.n_outputs_}."
@@ -380,6 +397,7 @@ class BaseL1MLP(
             self.eta_ = ADAM_AUTO_ETA
             return self.eta_
         sq_norms = row_norms(X, squared=True) if X.shape[0] else np.zeros(1)
+        check_feature_scale(sq_norms, X)
         warn_if_unscaled(sq_norms, X.shape[1], stacklevel=8)  # at the caller of fit
         weights = None if sample_weight is None or not np.any(sample_weight) else sample_weight
         self.eta_ = float(self._auto_eta(sq_norms, Y, weights))
@@ -398,12 +416,15 @@ class BaseL1MLP(
     def _forward(self, X):
         """Network output for new data (validated, cast to the model's dtype)."""
         check_is_fitted(self)
+        if self.__dict__.get("_check_before_use"):  # see __setstate__
+            check_model(self, finite=False)
         X = self._validate_X(X, reset=False, dtype=self.coefs_[0].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # checked just below
             out = forward(
                 X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )
         if not np.isfinite(out).all():
+            check_finite_weights(self)  # a damaged model is not the features' fault
             raise ValueError(
                 "Invalid X: the network overflowed the range of "
                 f"{self.coefs_[0].dtype} on it (largest |X| is "
@@ -411,6 +432,16 @@ class BaseL1MLP(
                 "sklearn.preprocessing.StandardScaler."
             )
         return out
+
+    @property
+    def loss_(self):
+        """The training objective after the last epoch: ``loss_curve_[-1]`` (float).
+
+        As scikit-learn's MLPs' ``loss_``: mean loss plus the penalty (the
+        loss alone after the epochs of ``debias=True``).
+        """
+        check_is_fitted(self)
+        return self.loss_curve_[-1] if self.loss_curve_ else math.nan
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

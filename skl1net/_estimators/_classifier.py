@@ -17,6 +17,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseL1MLP
+from ._checks import check_class_weight, relative_weights
 from ._validation import naming
 
 
@@ -153,8 +154,10 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         (``hidden_layer_sizes`` must then still match the fitted network).
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into the sample weights; 'balanced'
-        uses ``n_samples / (n_classes * np.bincount(y))``. Not supported for
-        multilabel targets, nor 'balanced' in ``partial_fit``.
+        uses ``n_samples / (n_classes * np.bincount(y))``. A dict maps classes
+        to finite, non-negative numbers (classes it omits weigh 1); other keys
+        or values raise ``ValueError``. Not supported for multilabel targets,
+        nor 'balanced' in ``partial_fit``.
     random_state : int, RandomState instance or None, default=None
         Seed of the initial weights, the shuffling and the validation split.
         The same seed and data give bit-identical ``coefs_`` on one machine.
@@ -201,6 +204,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     loss_curve_ : list of float
         Objective (mean loss over the epoch plus ``lmbda * R(W)`` at its end)
         after each epoch.
+    loss_ : float
+        The objective after the last epoch, ``loss_curve_[-1]`` (as
+        scikit-learn's MLPs' ``loss_``).
     best_loss_ : float or None
         Smallest objective reached; ``None`` with early stopping.
     validation_scores_ : list of float or None
@@ -439,11 +445,13 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
                 "class frequencies of the whole stream are unknown. Pass a dict, "
                 "e.g. from sklearn.utils.class_weight.compute_class_weight."
             )
+        check_class_weight(self.class_weight, self.classes_)
         weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-        per_sample = weights[np.searchsorted(self.classes_, y)]
+        # relative to the largest, so that the product cannot overflow
+        per_sample = relative_weights(weights)[np.searchsorted(self.classes_, y)]
         if sample_weight is None:
             return per_sample
-        return sample_weight * per_sample
+        return relative_weights(sample_weight * per_sample)
 
     def _auto_eta(self, sq_norms, Y, sample_weight):
         mean_sq_norm = float(np.average(sq_norms, weights=sample_weight))

@@ -5,6 +5,7 @@
 import warnings
 
 from ..exceptions import InconsistentVersionWarning
+from ._checks import check_model
 
 
 class VersionedStateMixin:
@@ -32,3 +33,8 @@ class VersionedStateMixin:
                 )
             )
         super().__setstate__(state)
+        if "coefs_" in state:
+            # A model from a file (or a copy): check it now, and its structure
+            # again before each prediction until a fit or partial_fit succeeds.
+            check_model(self)
+            self._check_before_use = True

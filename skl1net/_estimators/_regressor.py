@@ -28,9 +28,11 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     the objective of :class:`sklearn.linear_model.Lasso` with
     ``alpha=lmbda``. Several outputs (2-D ``y``) share the hidden layers.
 
-    The network fits ``y`` as given: standardize targets of large scale (or
-    use :class:`sklearn.compose.TransformedTargetRegressor`), as the gradient
-    and so the usable learning rate scale with ``y``.
+    The output biases of a new network start at the (sample-weighted) mean
+    of the targets, so an offset in ``y`` costs nothing. Their spread does:
+    standardize targets of large spread (or use
+    :class:`sklearn.compose.TransformedTargetRegressor`), as the gradient and
+    so the usable learning rate scale with it.
 
     Parameters
     ----------
@@ -142,6 +144,9 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Training samples seen, over all calls.
     loss_curve_ : list of float
         Objective after each epoch.
+    loss_ : float
+        The objective after the last epoch, ``loss_curve_[-1]`` (as
+        scikit-learn's MLPs' ``loss_``).
     best_loss_ : float or None
         Smallest objective reached; ``None`` with early stopping.
     validation_scores_ : list of float or None
@@ -297,6 +302,10 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         variance = np.average((Y - center) ** 2, axis=0, weights=sample_weight)
         scale = float(np.sqrt(np.max(variance, initial=0.0)))
         return min(1e-2 / max(1.0, scale / 10.0), (1.0 - self.momentum) / curvature)
+
+    def _init_output_bias(self, bias, Y, sample_weight):
+        # the best constant prediction: training starts from it, not from 0
+        bias[:] = np.average(Y, axis=0, weights=sample_weight)
 
     def _targets(self, y, sample_weight, *, first, incremental, classes):
         Y = np.asarray(y, dtype=np.float64)

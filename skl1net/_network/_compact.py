@@ -8,7 +8,10 @@ the next layer's bias, so the network computes the same function (up to float
 rounding) with fewer units. Removing a unit can kill others: its outgoing row
 may have been the last non-zero input of a unit in the next layer, its
 incoming column the last non-zero output of a unit in the previous one; hence
-the loop to a fixed point. Input features and output units are never removed.
+the loop to a fixed point. Input features and output units are never removed,
+and a hidden layer whose units are all dead keeps one of them (unchanged, so
+the function is the same): the model's ``hidden_layer_sizes`` then stays a
+valid parameter, and the model can be refitted or trained further.
 
 Weight matrices that are still mostly zero can then be stored as
 ``scipy.sparse`` CSR matrices, which :func:`skl1net._network._mlp.forward`
@@ -89,11 +92,14 @@ def _remove_dead_units(coefs, intercepts, activation):
             W_in, b, W_out = coefs[k], intercepts[k], coefs[k + 1]
             no_in = ~np.any(W_in != 0, axis=0)
             keep = ~no_in & np.any(W_out != 0, axis=1)
+            if not keep.any():
+                keep[0] = True  # a layer keeps a unit: the sizes stay valid to refit
             if keep.all():
                 continue
             # A unit without inputs outputs act(b): fold it into the next bias.
-            constant = act(b[no_in].copy())
-            intercepts[k + 1] = intercepts[k + 1] + constant @ W_out[no_in]
+            folded = no_in & ~keep
+            constant = act(b[folded].copy())
+            intercepts[k + 1] = intercepts[k + 1] + constant @ W_out[folded]
             coefs[k] = np.ascontiguousarray(W_in[:, keep])
             intercepts[k] = b[keep]
             coefs[k + 1] = np.ascontiguousarray(W_out[keep])

@@ -30,6 +30,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import indexable
 
 from .._estimators._base import training_data
+from .._estimators._checks import check_sparse_structure, relative_weights
 from .._estimators._validation import warn_if_unscaled
 from .._network._mlp import LOSSES, Workspace, forward, init_params
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
@@ -373,13 +374,14 @@ def lmbda_path(
     >>> len(path), path[0].zero_fraction > path[-1].zero_fraction
     (3, True)
     """
+    check_sparse_structure(X)  # before its rows are taken or its norms computed
     if estimator is None:
         estimator = _default_estimator(y)
     if sp.issparse(y) and not is_classifier(estimator):
         y = y.toarray()  # the fits take it so, and r2_score takes dense targets only
     # one row per sample in each; sparse X (and y) as CSR, whose rows can be taken
     X, y = indexable(X, y if sp.issparse(y) else np.asarray(y))
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    sw = relative_weights(sample_weight)  # the ratios count: sums cannot overflow
     if sw is not None and sw.shape != (y.shape[0],):
         raise ValueError(
             f"sample_weight has shape {sw.shape}; expected ({y.shape[0]},), one per sample."
