@@ -33,7 +33,9 @@ def test_compact_is_equivalent_and_smaller(sparse_net, digits_split, sparse):
         small.predict_proba(X_test), sparse_net.predict_proba(X_test), rtol=1e-9, atol=1e-12
     )
     np.testing.assert_array_equal(small.predict(X_test), sparse_net.predict(X_test))
-    np.testing.assert_array_equal(small.support_, sparse_net.support_)
+    # a feature loses its support only when all its weights fed units compact()
+    # removes (the equal predictions above show that they did not matter)
+    assert not np.any(small.support_ & ~sparse_net.support_)
     assert len(pickle.dumps(small)) < len(pickle.dumps(sparse_net))
     assert all(sp.issparse(W) == (sparse is True) for W in small.coefs_) or sparse == "auto"
     # the original is untouched

@@ -141,6 +141,7 @@ class BaseL1MLP(
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
         "debias": ["boolean"],
+        "working_set": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -169,6 +170,7 @@ class BaseL1MLP(
         random_state,
         verbose,
         debias=False,
+        working_set=True,
         solver="sgd",
         beta_1=0.9,
         beta_2=0.999,
@@ -196,6 +198,7 @@ class BaseL1MLP(
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
         self.debias = debias
+        self.working_set = working_set
         self.random_state = random_state
         self.verbose = verbose
 

@@ -173,6 +173,14 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         rate decreasing linearly from ``eta / 2``: keeps the sparsity, undoes
         the shrinkage.
         See :mod:`skl1net._training._debias`. ``partial_fit`` never debiases.
+    working_set : bool, default=True
+        Train each epoch on the live part of the network only: input
+        features whose first-layer weights are all zero and hidden units
+        that cannot change the output are left out of the products, and the
+        left-out features are checked against the optimality condition of
+        the objective (every few epochs and at the end of training), which
+        re-admits those that violate it. False trains the full network at
+        every step. See :ref:`working-set`.
 
     Attributes
     ----------
@@ -279,6 +287,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         random_state=None,
         verbose=False,
         debias=False,
+        working_set=True,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -301,6 +310,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
             random_state=random_state,
             verbose=verbose,
             debias=debias,
+            working_set=working_set,
             solver=solver,
             beta_1=beta_1,
             beta_2=beta_2,

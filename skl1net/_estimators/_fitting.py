@@ -30,6 +30,7 @@ from .._training._loop import (
     reconfigure_optimizer,
 )
 from .._training._split import early_stopping_split
+from .._training._working_set import WorkingSet
 from ..penalties import make_penalty
 
 #: The fitted attribute that holds each field of a :class:`TrainingState`.
@@ -172,6 +173,7 @@ class TrainingMixin:
                 self.batch_size, X.shape[0] if rows is None else len(rows)
             ),
             shuffle=self.shuffle, verbose=self.verbose, eta_label=eta,
+            working_set=WorkingSet(self.activation) if self.working_set else None,
         )
 
     def _held_out_score(self, X, y, sample_weight):

@@ -212,6 +212,14 @@ class Adam(Optimizer):
         self._allocate_work(coefs, intercepts)
         return self
 
+    def slots(self, kind, i):
+        """``[first moment, second moment]`` of parameter ``(kind, i)``."""
+        return list((self.coef_moments, self.intercept_moments)[kind][i])
+
+    def load_slots(self, kind, i, arrays):
+        """Make ``arrays`` (the two moments) the state of parameter ``(kind, i)``."""
+        (self.coef_moments, self.intercept_moments)[kind][i] = tuple(arrays)
+
     def _allocate_work(self, coefs, intercepts):
         # the gradient (then the steps eta_t / D) and a scratch array, per parameter
         self._work = [[(np.empty_like(P), np.empty_like(P)) for P in params]

