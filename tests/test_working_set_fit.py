@@ -125,7 +125,7 @@ def _assert_zero_rows_optimal(est, X, y, left_out, sample_weight=None, some=True
 def test_left_out_rows_are_optimal_at_the_end_of_a_fit_on_digits(penalty, left_out):
     X, y = load_digits(return_X_y=True)
     X = X / 16
-    clf = L1MLPClassifier(hidden_layer_sizes=(32,), penalty=penalty, lmbda=3e-3, max_iter=15,
+    clf = L1MLPClassifier(hidden_layer_sizes=(32,), working_set=True, penalty=penalty, lmbda=3e-3, max_iter=15,
                           random_state=0).fit(X, y)
     _assert_zero_rows_optimal(clf, X, y, left_out)
 
@@ -134,7 +134,7 @@ def test_readmits_a_zeroed_row_that_the_data_wants(left_out):
     # informative features whose rows are zeroed by hand: the check must bring them back
     X, y = make_classification(n_samples=300, n_features=12, n_informative=3, n_redundant=0,
                                shuffle=False, random_state=0)
-    clf = L1MLPClassifier(hidden_layer_sizes=(16,), lmbda=1e-3, max_iter=5, random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(16,), working_set=True, lmbda=1e-3, max_iter=5, random_state=0)
     clf.fit(X, y)
     clf.coefs_[0][:3] = 0.0
     clf.set_params(warm_start=True, max_iter=1).fit(X, y)
@@ -147,7 +147,7 @@ def test_left_out_rows_are_optimal_with_sample_weight_and_sparse_input(sparse, l
     X, y = make_classification(n_samples=300, n_features=30, n_informative=4, random_state=1)
     sw = np.random.RandomState(0).uniform(0.2, 3, len(y))
     Xf = sp.csr_matrix(X) if sparse else X
-    clf = L1MLPClassifier(hidden_layer_sizes=(16,), lmbda=2e-2, max_iter=30, random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(16,), working_set=True, lmbda=2e-2, max_iter=30, random_state=0)
     clf.fit(Xf, y, sample_weight=sw)
     _assert_zero_rows_optimal(clf, X, y, left_out, sw, some=False)
 
@@ -167,7 +167,7 @@ def test_left_out_rows_are_optimal_for_the_regressor(left_out):
     rng = np.random.RandomState(0)
     X = rng.rand(300, 20)
     y = X[:, 0] - X[:, 1] + 0.1 * rng.randn(300)
-    reg = L1MLPRegressor(hidden_layer_sizes=(16,), lmbda=1e-2, max_iter=5, random_state=0)
+    reg = L1MLPRegressor(hidden_layer_sizes=(16,), working_set=True, lmbda=1e-2, max_iter=5, random_state=0)
     reg.fit(X, y)
     reg.coefs_[0][1:] = 0.0  # left out from the start, the informative row 1 among them
     reg.set_params(warm_start=True).fit(X, y)

@@ -170,7 +170,7 @@ class BaseL1MLP(
         random_state,
         verbose,
         debias=False,
-        working_set=True,
+        working_set=False,
         solver="sgd",
         beta_1=0.9,
         beta_2=0.999,

@@ -173,14 +173,16 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         rate decreasing linearly from ``eta / 2``: keeps the sparsity, undoes
         the shrinkage.
         See :mod:`skl1net._training._debias`. ``partial_fit`` never debiases.
-    working_set : bool, default=True
+    working_set : bool, default=False
         Train each epoch on the live part of the network only: input
         features whose first-layer weights are all zero and hidden units
         that cannot change the output are left out of the products, and the
         left-out features are checked against the optimality condition of
         the objective (every few epochs and at the end of training), which
         re-admits those that violate it. False trains the full network at
-        every step. See :ref:`working-set`.
+        every step. It pays off on very sparse networks with one BLAS thread;
+        with several threads, or at moderate sparsity, the checks and copies
+        can cost more than they save. See :ref:`working-set`.
 
     Attributes
     ----------
@@ -287,7 +289,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         random_state=None,
         verbose=False,
         debias=False,
-        working_set=True,
+        working_set=False,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,

@@ -114,14 +114,16 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         weights without the penalty (zeros held at zero) for
         ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a learning
         rate decreasing linearly from ``eta / 2``; see :mod:`skl1net._training._debias`.
-    working_set : bool, default=True
+    working_set : bool, default=False
         Train each epoch on the live part of the network only: input
         features whose first-layer weights are all zero and hidden units
         that cannot change the output are left out of the products, and the
         left-out features are checked against the optimality condition of
         the objective (every few epochs and at the end of training), which
         re-admits those that violate it. False trains the full network at
-        every step. See :ref:`working-set`.
+        every step. It pays off on very sparse networks with one BLAS thread;
+        with several threads, or at moderate sparsity, the checks and copies
+        can cost more than they save. See :ref:`working-set`.
 
     Attributes
     ----------
@@ -219,7 +221,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         random_state=None,
         verbose=False,
         debias=False,
-        working_set=True,
+        working_set=False,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
