@@ -19,6 +19,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits
 
 from skl1net import L1FeatureSelector, L1MLPClassifier, L1MLPRegressor
+from skl1net._estimators import _base
 from skl1net._optim import _sgd
 
 pytestmark = pytest.mark.filterwarnings(
@@ -208,3 +209,22 @@ def test_transform_during_failing_selector_fits_gives_the_fitted_selection(fast_
     failures = [value for kind, value in results if kind == "error"]
     assert not failures, f"{len(failures)} of {len(results)} calls failed, e.g. {failures[0]}"
     assert all(np.array_equal(Xt, expected) for _, Xt in results)
+
+
+def test_an_interrupt_while_publishing_publishes_nothing(monkeypatch):
+    X, y = digits()
+    model = L1MLPClassifier((16,), batch_size=40, random_state=0)
+    model.partial_fit(X, y, classes=np.arange(10))
+    before = dict(vars(model))
+    curve = model.loss_curve_
+    losses = list(curve)
+
+    def interrupted(estimator, work):  # Ctrl-C after the curve was extended
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_base, "publish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        model.partial_fit(X, y)
+    assert vars(model).keys() == before.keys()
+    assert all(vars(model)[k] is v for k, v in before.items())
+    assert model.loss_curve_ is curve and curve == losses
