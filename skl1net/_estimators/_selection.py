@@ -392,7 +392,7 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        X_original : {ndarray, sparse matrix} of shape (n_samples, n_features_in_)
+        X_original : {ndarray, sparse matrix} of shape (n_samples, ``n_features_in_``)
             ``X`` in the columns of the selected features, zeros elsewhere.
         """
         return super(L1FeatureSelector, published(self)).inverse_transform(X)
