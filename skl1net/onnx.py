@@ -15,20 +15,21 @@ per layer, in the precision of the input (``double`` for a
 the probabilities of :meth:`~skl1net.L1MLPClassifier.predict_proba` and the
 labels of :meth:`~skl1net.L1MLPClassifier.predict`. A classifier takes
 skl2onnx's classifier options: ``zipmap`` (True by default: the
-probabilities as a list of dictionaries, one per row; False: as a matrix),
+probabilities as a list of dictionaries, one per row, which ONNX allows for
+``float`` only; False: as a matrix; ``'columns'``: one output per class),
 ``nocl`` and ``output_class_labels``. The weight matrices of a model returned
 by :meth:`~skl1net.L1MLPClassifier.compact` are written as they are stored:
-a dense array, or a sparse initializer (its non-zeros and their positions)
-for a ``scipy.sparse`` matrix.
+a dense array, or for a ``scipy.sparse`` matrix a ``Constant`` with a sparse
+value (its non-zeros and their positions), which the runtime makes dense
+when it loads the graph.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import check_is_fitted
-
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from ._estimators._classifier import L1MLPClassifier
 from ._estimators._cv import L1MLPClassifierCV
@@ -119,6 +120,8 @@ def register_converters():
 
 
 # -- parsers ------------------------------------------------------------------------
+# skl2onnx exports no parser by a public name; the custom parsers of its own
+# gallery import them from skl2onnx._parse, as these two do.
 def _parse_classifier(scope, model, inputs, custom_parsers=None):
     """skl2onnx's classifier parser (outputs, ZipMap), on a model known to be fitted."""
     from skl2onnx._parse import _parse_sklearn_classifier
