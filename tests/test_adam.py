@@ -278,9 +278,20 @@ def quiet_fit(est, *args, **kwargs):
         return est.fit(*args, **kwargs)
 
 
-def test_eta_auto_is_scikit_learns_learning_rate_init():
+def test_eta_auto_under_adam_is_the_measured_default():
+    # the classifier's was chosen on MNIST and digits; the regressor keeps
+    # scikit-learn's learning_rate_init
     clf = quiet_fit(L1MLPClassifier(solver="adam", max_iter=2, random_state=0), *small_digits())
-    assert clf.eta_ == 1e-3 and clf._optimizer.eta == 1e-3 and type(clf._optimizer) is Adam
+    assert clf.eta_ == 4e-3 and clf._optimizer.eta == 4e-3 and type(clf._optimizer) is Adam
+    Xd, yd = small_digits()
+    reg = quiet_fit(L1MLPRegressor(solver="adam", max_iter=2, random_state=0), Xd, yd / 10.0)
+    assert reg.eta_ == 1e-3 and type(reg._optimizer) is Adam
+
+
+def test_the_classifier_defaults_are_the_measured_ones():
+    params = L1MLPClassifier().get_params()
+    assert params["solver"] == "adam" and params["debias"] is True
+    assert params["max_iter"] == "auto" and params["lmbda"] == 3e-4
 
 
 def test_partial_fit_keeps_the_moments_and_set_params_reconfigures():

@@ -119,6 +119,10 @@ class BaseL1MLP(
     Do not use it directly; use :class:`skl1net.L1MLPClassifier`.
     """
 
+    #: ``eta='auto'`` under Adam (scikit-learn's ``learning_rate_init``; the
+    #: classifier's is chosen by measurement).
+    _adam_auto_eta = ADAM_AUTO_ETA
+
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
@@ -406,13 +410,13 @@ class BaseL1MLP(
         Sets ``eta_``: ``eta`` itself, or for ``eta='auto'`` the subclass's
         data-dependent step :meth:`_auto_eta`, after a warning if the features
         are far from unit scale (:class:`~skl1net.exceptions.InputScaleWarning`).
-        Under Adam, ``eta='auto'`` is :data:`~skl1net._optim._adam.AUTO_ETA`.
+        Under Adam, ``eta='auto'`` is the class's ``_adam_auto_eta``.
         """
         if self.eta != "auto":
             self.eta_ = float(self.eta)
             return self.eta_
         if self.solver == "adam":
-            self.eta_ = ADAM_AUTO_ETA
+            self.eta_ = self._adam_auto_eta
             return self.eta_
         sq_norms = row_norms(X, squared=True) if X.shape[0] else np.zeros(1)
         check_feature_scale(sq_norms, X)

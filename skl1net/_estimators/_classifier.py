@@ -89,8 +89,11 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         features scaled to [0, 1] or standardized data with up to 100
         features, smaller when the features are large (about 0.0026 on
         scikit-learn's raw digits, pixels 0 to 16), where 0.1 would diverge.
-        The value used is ``eta_``. With ``solver='adam'``, 'auto' is 1e-3 (scikit-learn's
-        ``learning_rate_init``): Adam's steps do not scale with the gradients.
+        This is the SGD step. With ``solver='adam'`` (the default), 'auto' is
+        4e-3: Adam's steps do not scale with the gradients, and 4e-3 (four
+        times scikit-learn's ``learning_rate_init``) gave the most exact zeros
+        at the same accuracy on MNIST and digits (see the defaults table of
+        the benchmarks page). The value used is ``eta_``.
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
@@ -125,14 +128,18 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         Momentum of the SGD updates, in ``[0, 1]``.
     nesterovs_momentum : bool, default=True
         Whether to use Nesterov's momentum (when ``momentum > 0``).
-    solver : {'sgd', 'adam'}, default='sgd'
+    solver : {'sgd', 'adam'}, default='adam'
         The optimizer: mini-batch SGD with momentum ('sgd'), or Adam
         ('adam') with every penalty applied in its per-coordinate metric: the
         gradients of 'l2' and 'l1' enter the moments, 'l1_prox' soft-thresholds
         each weight after the Adam step by ``eta_t * lmbda / (sqrt(v_hat) +
         epsilon)``, so that ``lmbda`` keeps its meaning (see
-        :ref:`adam_solver`). Under 'adam', ``eta='auto'`` is 1e-3 and
-        ``momentum`` and ``nesterovs_momentum`` are unused.
+        :ref:`adam_solver`). Under 'adam', ``eta='auto'`` is 4e-3 and
+        ``momentum`` and ``nesterovs_momentum`` are unused. Adam is the
+        default: as accurate as SGD on MNIST at the same sparsity, and
+        0.7 points more accurate on scikit-learn's digits, where SGD (also
+        scikit-learn's) generalizes worse (see the defaults table of the
+        benchmarks page).
     beta_1 : float, default=0.9
         Decay rate of Adam's first-moment estimate, in ``[0, 1)``; only for
         ``solver='adam'``.
@@ -173,7 +180,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     verbose : bool, default=False
         Print the objective after each epoch (and, with ``early_stopping``,
         the validation score).
-    debias : bool, default=False
+    debias : bool, default=True
         After the penalized epochs of :meth:`fit`, retrain the non-zero
         weights without the penalty, the zero weights held at zero, for
         ``min(epochs, max(10, ceil(epochs / 4)))`` more epochs with a learning
@@ -263,6 +270,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     True
     """
 
+    #: ``eta='auto'`` under Adam (see the ``eta`` parameter).
+    _adam_auto_eta = 4e-3
+
     _parameter_constraints: dict = {
         **BaseL1MLP._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -282,7 +292,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,
-        solver="sgd",
+        solver="adam",
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -295,7 +305,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         class_weight=None,
         random_state=None,
         verbose=False,
-        debias=False,
+        debias=True,
         working_set=False,
     ):
         super().__init__(
