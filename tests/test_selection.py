@@ -141,6 +141,21 @@ def test_fraction_and_default_number_of_features():
     assert L1FeatureSelector(_net()).fit(X, y).n_features_ == 6
 
 
+def test_default_network_of_each_kind_of_target():
+    X, y = _classification()
+    selector = L1FeatureSelector(n_features_to_select=3, random_state=0).fit(X, y)
+    path, refitted = selector.path_estimator_, selector.estimator_
+    assert isinstance(path, L1MLPClassifier) and isinstance(refitted, L1MLPClassifier)
+    # the classifier runs at twice the 0.1 of eta='auto' for these rows
+    assert path.eta == refitted.eta == 0.2
+    assert clone(path).set_params(eta="auto").fit(X, y).eta_ == 0.1
+    assert path.penalty == "group_l1_prox" and path.random_state == 0
+    assert np.flatnonzero(selector.get_support()).tolist() == INFORMATIVE
+    regression = L1FeatureSelector(n_features_to_select=3).fit(X, X[:, 2] - X[:, 5])
+    assert isinstance(regression.path_estimator_, L1MLPRegressor)
+    assert regression.path_estimator_.eta == "auto"
+
+
 def test_select_from_model_ranks_a_network_to_max_features():
     X, y = _classification()
     selector = SelectFromModel(_net(lmbda=1e-3), max_features=3, threshold=-np.inf).fit(X, y)
