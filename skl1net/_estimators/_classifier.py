@@ -22,6 +22,33 @@ from ._publishing import published
 from ._validation import naming
 
 
+def auto_eta(sq_norms, sample_weight=None):
+    """The learning rate of ``eta='auto'`` under SGD: ``min(0.1, 10 / mean_i ||x_i||^2)``.
+
+    Parameters
+    ----------
+    sq_norms : ndarray of shape (n_samples,)
+        Squared norms of the rows of the training data.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the mean; None, or all zero: equal weights.
+
+    Returns
+    -------
+    eta : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._estimators._classifier import auto_eta
+    >>> auto_eta(np.array([50.0, 150.0])), auto_eta(np.array([400.0]))
+    (0.1, 0.025)
+    """
+    if sample_weight is not None and not np.any(sample_weight):
+        sample_weight = None
+    mean_sq_norm = float(np.average(sq_norms, weights=sample_weight))
+    return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
+
+
 class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     """Multilayer perceptron classifier trained by mini-batch SGD with L1 done right.
 
@@ -475,8 +502,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         return relative_weights(sample_weight * per_sample)
 
     def _auto_eta(self, sq_norms, Y, sample_weight):
-        mean_sq_norm = float(np.average(sq_norms, weights=sample_weight))
-        return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
+        return auto_eta(sq_norms, sample_weight)
 
     def _validation_score(self, X, y, sample_weight):
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
