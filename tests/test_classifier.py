@@ -82,6 +82,8 @@ def test_no_hidden_layer_is_l1_logistic_regression(loader):
         max_iter=2000,
         tol=0.0,
         random_state=0,
+        solver="sgd",
+        debias=False,
     ).fit(X, y)
     out = clf.out_activation_
     Y = clf._label_binarizer.transform(y).astype(float)
@@ -184,15 +186,15 @@ def test_partial_fit_learns_as_well_as_fit(digits):
 def test_partial_fit_equals_fit_for_one_epoch_without_shuffle(scaled_iris):
     X, y = scaled_iris
     params = dict(hidden_layer_sizes=(6,), batch_size=30, shuffle=False, random_state=0)
-    fitted = L1MLPClassifier(max_iter=1, **params).fit(X, y)
-    streamed = L1MLPClassifier(**params).partial_fit(X, y, classes=[0, 1, 2])
+    fitted = L1MLPClassifier(max_iter=1, **params, solver="sgd", debias=False).fit(X, y)
+    streamed = L1MLPClassifier(**params, solver="sgd", debias=False).partial_fit(X, y, classes=[0, 1, 2])
     for a, b in zip(fitted.coefs_, streamed.coefs_):
         np.testing.assert_array_equal(a, b)
 
 
 def test_warm_start_continues_from_the_previous_solution(scaled_iris):
     X, y = scaled_iris
-    clf = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=5, warm_start=True, random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=5, warm_start=True, random_state=0, solver="sgd", debias=False)
     clf.fit(X, y)
     first = [W.copy() for W in clf.coefs_]
     first_loss = clf.loss_curve_[-1]
@@ -221,7 +223,7 @@ def test_continuing_with_other_hidden_layer_sizes_raises(scaled_iris, method):
 
 def test_early_stopping_keeps_the_best_validation_weights(digits):
     X_train, X_test, y_train, y_test = digits
-    clf = L1MLPClassifier(early_stopping=True, n_iter_no_change=5, random_state=0)
+    clf = L1MLPClassifier(early_stopping=True, n_iter_no_change=5, random_state=0, solver="sgd", debias=False)
     clf.fit(X_train, y_train)
     assert clf.best_loss_ is None
     assert len(clf.validation_scores_) == clf.n_iter_ < 200
@@ -237,7 +239,7 @@ def test_early_stopping_keeps_the_best_validation_weights(digits):
 def test_early_stopping_splits_unstratified_when_stratifying_is_impossible(y):
     X = np.random.RandomState(0).rand(60, 3)
     clf = L1MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, early_stopping=True,
-                          validation_fraction=0.1, random_state=0)
+                          validation_fraction=0.1, random_state=0, solver="sgd", debias=False)
     with pytest.warns(UserWarning, match="cannot be stratified.*plain random"):
         clf.fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ == 3
@@ -246,7 +248,7 @@ def test_early_stopping_splits_unstratified_when_stratifying_is_impossible(y):
 def test_verbose_prints_each_epoch_and_validation_score(scaled_iris, capsys):
     X, y = scaled_iris
     clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=4, early_stopping=True,
-                          verbose=True, random_state=0).fit(X, y)
+                          verbose=True, random_state=0, solver="sgd", debias=False).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     epochs = [line for line in lines if line.startswith("Iteration")]
     scores = [line for line in lines if line.startswith("Validation score: ")]
@@ -271,7 +273,7 @@ def test_switching_early_stopping_between_calls(scaled_iris):
 
 def test_loss_curve_includes_the_penalty(scaled_iris):
     X, y = scaled_iris
-    small = L1MLPClassifier(hidden_layer_sizes=(6,), lmbda=0.0, max_iter=3, random_state=0)
+    small = L1MLPClassifier(hidden_layer_sizes=(6,), lmbda=0.0, max_iter=3, random_state=0, solver="sgd", debias=False)
     big = clone(small).set_params(lmbda=0.05)
     small.fit(X, y)
     big.fit(X, y)
@@ -396,14 +398,14 @@ def test_invalid_parameters(scaled_iris, params, match):
 
 def test_divergence_names_eta_and_leaves_no_nan(scaled_iris):
     X, y = scaled_iris
-    clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0).fit(X, y)
+    clf = L1MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0, solver="sgd", debias=False).fit(X, y)
     state = _state(clf)
     clf.set_params(eta=1e3, warm_start=True)
     with pytest.raises(ValueError, match="eta=1000.0"):
         clf.fit(X, y)
     _assert_unchanged(clf, state)
     # overflow to inf/NaN is caught too, and a fresh model stays unfitted
-    fresh = L1MLPClassifier(hidden_layer_sizes=(20, 20), activation="identity", eta=1e3)
+    fresh = L1MLPClassifier(hidden_layer_sizes=(20, 20), activation="identity", eta=1e3, solver="sgd", debias=False)
     with pytest.raises(ValueError, match="diverged"):
         fresh.fit(X, y)
     assert not hasattr(fresh, "coefs_")
@@ -411,7 +413,7 @@ def test_divergence_names_eta_and_leaves_no_nan(scaled_iris):
 
 def test_set_params_between_partial_fit_calls_applies(scaled_iris):
     X, y = scaled_iris
-    clf = L1MLPClassifier(hidden_layer_sizes=(5,), random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(5,), random_state=0, solver="sgd", debias=False)
     clf.partial_fit(X, y, classes=[0, 1, 2])
     velocity = clf._optimizer.coef_velocities[0].copy()
     clf.set_params(eta=0.0123, momentum=0.5, penalty="l2", lmbda=0.2)

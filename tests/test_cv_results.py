@@ -46,7 +46,7 @@ def test_memory_does_not_grow_with_the_grid():
     """20 lmbdas on a 1.2 MB network: the peak stays a few networks above the data."""
     rng = np.random.RandomState(0)
     X, y = rng.rand(120, 500), rng.randint(0, 3, 120)
-    base = L1MLPClassifier(hidden_layer_sizes=(300,), max_iter=1, random_state=0)
+    base = L1MLPClassifier(hidden_layer_sizes=(300,), max_iter=1, random_state=0, solver="sgd", debias=False)
     cv = L1MLPClassifierCV(base, lmbdas=np.geomspace(1e-2, 1e-5, 20), cv=2, warm_max_iter=1)
     gc.collect()
     tracemalloc.start()

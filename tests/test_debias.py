@@ -40,7 +40,7 @@ def test_debias_learning_rate_starts_at_half_eta(digits_split, monkeypatch):
 
     monkeypatch.setattr(Trainer, "run_epochs", recording_run_epochs)
     L1MLPClassifier(hidden_layer_sizes=(8,), lmbda=1e-2, eta=0.08, max_iter=3, debias=True,
-                    random_state=0).fit(X_train, y_train)
+                    random_state=0, solver="sgd").fit(X_train, y_train)
     # one penalized call (3 epochs), then 3 one-epoch debiasing calls
     np.testing.assert_allclose(rates, [0.08, 0.04, 0.04 * 2 / 3, 0.04 / 3])
 
@@ -50,8 +50,8 @@ def test_refit_support_is_the_debiasing_phase_of_a_fit(digits_split):
 
     X_train, _, y_train, _ = digits_split
     params = dict(hidden_layer_sizes=(16,), lmbda=1e-2, max_iter=12, random_state=0)
-    debiased = L1MLPClassifier(debias=True, **params).fit(X_train, y_train)
-    plain = L1MLPClassifier(**params).fit(X_train, y_train)
+    debiased = L1MLPClassifier(debias=True, **params, solver="sgd").fit(X_train, y_train)
+    plain = L1MLPClassifier(**params, solver="sgd", debias=False).fit(X_train, y_train)
     assert refit_support(plain, X_train, y_train, n_epochs=12) is plain
     assert plain.n_iter_ == debiased.n_iter_ == 12 + 10
     assert plain.loss_curve_ == debiased.loss_curve_
@@ -72,7 +72,7 @@ def test_an_interrupt_ends_the_fit_before_the_debiasing_phase(digits_split, monk
         return step(self, *args)
 
     monkeypatch.setattr(_sgd.SGD, "step_layer", interrupted_step)
-    clf = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, debias=True, random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, debias=True, random_state=0, solver="sgd")
     with pytest.raises(KeyboardInterrupt), pytest.warns(
         UserWarning, match=r"interrupted.*last completed epoch \(3\)"
     ):

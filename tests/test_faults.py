@@ -99,7 +99,7 @@ def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after
     params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0)
     # 3 batches of 2 layer steps an epoch: stop halfway through epoch 3's 2nd batch
     calls = interrupt_after(2 * 6 + 3)
-    model = L1MLPClassifier(max_iter=50, **params)
+    model = L1MLPClassifier(max_iter=50, **params, solver="sgd", debias=False)
     with pytest.raises(KeyboardInterrupt), pytest.warns(
         UserWarning, match=r"interrupted.*last completed epoch \(2\)"
     ):
@@ -109,7 +109,7 @@ def test_keyboard_interrupt_in_fit_keeps_the_last_complete_epoch(interrupt_after
     assert len(model.loss_curve_) == 2
     assert all_finite(model)
     # Exactly the model of two uninterrupted epochs.
-    reference = L1MLPClassifier(max_iter=2, **params).fit(X, y)
+    reference = L1MLPClassifier(max_iter=2, **params, solver="sgd", debias=False).fit(X, y)
     params = zip(model.coefs_ + model.intercepts_, reference.coefs_ + reference.intercepts_)
     for a, b in params:
         assert a.tobytes() == b.tobytes()
@@ -123,11 +123,11 @@ def test_partial_fit_after_an_interrupted_fit_equals_that_of_a_clean_model(
     X, y = small_digits()
     params = dict(hidden_layer_sizes=(16,), batch_size=40, random_state=0, solver=solver)
     interrupt_after(2 * 6 + 3)  # in epoch 3: velocities and shuffling have moved on
-    model = L1MLPClassifier(max_iter=50, **params)
+    model = L1MLPClassifier(max_iter=50, **params, solver="sgd", debias=False)
     with pytest.raises(KeyboardInterrupt), pytest.warns(UserWarning, match="interrupted"):
         model.fit(X, y)
     interrupt_after(10**9)  # no more interrupts
-    reference = L1MLPClassifier(max_iter=2, **params).fit(X, y)
+    reference = L1MLPClassifier(max_iter=2, **params, solver="sgd", debias=False).fit(X, y)
     for _ in range(2):
         model.partial_fit(X, y)
         reference.partial_fit(X, y)
@@ -157,7 +157,7 @@ def test_keyboard_interrupt_in_partial_fit_keeps_the_model_before_the_call(
 
 def test_an_interrupt_stops_paths_cv_and_searches(interrupt_after):
     X, y = small_digits()
-    base = L1MLPClassifier((16,), batch_size=40, max_iter=5, random_state=0)
+    base = L1MLPClassifier((16,), batch_size=40, max_iter=5, random_state=0, solver="sgd", debias=False)
     fitted = clone(base).fit(X, y)
     cv = L1MLPClassifierCV(base, lmbdas=[1e-3, 1e-4], cv=2)
     calls = [
@@ -183,7 +183,7 @@ def test_partial_fit_appends_to_the_loss_curve_in_place_and_a_failure_truncates_
     monkeypatch,
 ):
     X, y = small_digits()
-    model = L1MLPClassifier((16,), batch_size=40, random_state=0)
+    model = L1MLPClassifier((16,), batch_size=40, random_state=0, solver="sgd", debias=False)
     model.partial_fit(X, y, classes=np.arange(10))
     curve = model.loss_curve_
     model.partial_fit(X, y)

@@ -253,7 +253,7 @@ def test_a_fit_trains_its_state_through_the_trainer(monkeypatch):
         return run_epochs(self, state, n_epochs, **kwargs)
 
     monkeypatch.setattr(Trainer, "run_epochs", recording)
-    clf = L1MLPClassifier((4,), max_iter=3, early_stopping=True, random_state=0)
+    clf = L1MLPClassifier((4,), max_iter=3, early_stopping=True, random_state=0, solver="sgd", debias=False)
     with pytest.warns(ConvergenceWarning):
         clf.fit(X / 8, y)
     clf.partial_fit(X / 8, y)

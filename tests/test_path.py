@@ -45,7 +45,7 @@ def test_path_sparsity_grows_with_lmbda(digits_split):
 
 def test_lmbda_max_zeroes_the_network(digits_split):
     X_train, _, y_train, _ = digits_split
-    clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0, solver="sgd", debias=False)
     top = lmbda_max(X_train, y_train, clf)
     # the empty network is announced (ConstantOutputWarning), a working one is not
     with pytest.warns(ConstantOutputWarning, match="skl1net.lmbda_max"):
@@ -53,7 +53,7 @@ def test_lmbda_max_zeroes_the_network(digits_split):
     assert above.zero_fraction_ > 0.99 and not above.coefs_[0].any()
     assert np.unique(above.predict(X_train)).size == 1
     below = L1MLPClassifier(hidden_layer_sizes=(32,), max_iter=30, random_state=0,
-                            lmbda=top / 30).fit(X_train, y_train)
+                            lmbda=top / 30, solver="sgd", debias=False).fit(X_train, y_train)
     assert below.zero_fraction_ < 0.9
     # nor do the empty points of a path, by design
     path = lmbda_path(X_train, y_train, estimator=clf, lmbdas=[2 * top, top / 30])
@@ -65,7 +65,7 @@ CANCER_GRID = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3]
 
 def test_warm_points_take_few_epochs_and_track_cold_fits(cancer):
     X_train, X_val, y_train, y_val = cancer
-    base = L1MLPClassifier(hidden_layer_sizes=(16,), random_state=0)
+    base = L1MLPClassifier(hidden_layer_sizes=(16,), random_state=0, solver="sgd", debias=False)
     path = lmbda_path(X_train, y_train, CANCER_GRID, estimator=base,
                       validation_data=(X_val, y_val))
     with warnings.catch_warnings():  # the largest lmbdas empty the network

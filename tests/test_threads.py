@@ -92,7 +92,7 @@ def test_predict_proba_during_fits_and_failing_partial_fits_gives_one_model(
     X_bad = X * 1e200  # diverges in the middle of its epoch
     y_unseen = y.copy()
     y_unseen[0] = 99  # fails before training: a label not in classes_
-    model = L1MLPClassifier((16,), max_iter=3, batch_size=40, random_state=0)
+    model = L1MLPClassifier((16,), max_iter=3, batch_size=40, random_state=0, solver="sgd", debias=False)
     # Model A is what fit gives, model B what one partial_fit after it gives:
     # the writer publishes A, B, A, B, ... with failing calls in between.
     model.fit(X, y)

@@ -225,7 +225,7 @@ def test_anneal_starts_its_decay_where_training_stops_improving(monkeypatch):
 
     monkeypatch.setattr(SGD, "step_layer", record)
     clf = L1MLPClassifier(hidden_layer_sizes=(3,), eta=0.2, batch_size=len(X), max_iter=100,
-                          random_state=0)
+                          random_state=0, solver="sgd", debias=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X, y)
@@ -244,8 +244,8 @@ def test_anneal_plateau_in_the_decay_still_stops():
 
     Xd, yd = load_digits(return_X_y=True)
     params = dict(hidden_layer_sizes=(32,), tol=1e-2, n_iter_no_change=3, random_state=0)
-    constant = L1MLPClassifier(learning_rate="constant", **params).fit(Xd / 16, yd)
-    annealed = L1MLPClassifier(**params).fit(Xd / 16, yd)
+    constant = L1MLPClassifier(learning_rate="constant", **params, solver="sgd", debias=False).fit(Xd / 16, yd)
+    annealed = L1MLPClassifier(**params, solver="sgd", debias=False).fit(Xd / 16, yd)
     # the same history up to the plateau, which now starts the decay ...
     assert annealed._optimizer.schedule.decay[0] == constant.n_iter_
     # ... and a second plateau, during the decay, ends the fit below the full rate

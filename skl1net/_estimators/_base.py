@@ -409,18 +409,21 @@ class BaseL1MLP(
 
         Sets ``eta_``: ``eta`` itself, or for ``eta='auto'`` the subclass's
         data-dependent step :meth:`_auto_eta`, after a warning if the features
-        are far from unit scale (:class:`~skl1net.exceptions.InputScaleWarning`).
-        Under Adam, ``eta='auto'`` is the class's ``_adam_auto_eta``.
+        are far from unit scale (:class:`~skl1net.exceptions.InputScaleWarning`)
+        and a ``ValueError`` if they overflow or vanish. Under Adam,
+        ``eta='auto'`` is the class's ``_adam_auto_eta``, after the same checks.
         """
         if self.eta != "auto":
             self.eta_ = float(self.eta)
             return self.eta_
-        if self.solver == "adam":
-            self.eta_ = self._adam_auto_eta
-            return self.eta_
+        # Adam's steps do not scale with the features, but its forward pass
+        # does: overflowing or vanishing features are refused under either solver.
         sq_norms = row_norms(X, squared=True) if X.shape[0] else np.zeros(1)
         check_feature_scale(sq_norms, X)
         warn_if_unscaled(sq_norms, X.shape[1], stacklevel=8)  # at the caller of fit
+        if self.solver == "adam":
+            self.eta_ = self._adam_auto_eta
+            return self.eta_
         weights = None if sample_weight is None or not np.any(sample_weight) else sample_weight
         self.eta_ = float(self._auto_eta(sq_norms, Y, weights))
         return self.eta_

@@ -181,7 +181,7 @@ TINY_ROW_NORM = 1e-3
 
 
 def check_feature_scale(sq_norms, X):
-    """Raise ``ValueError`` if the features are out of the range SGD can train on.
+    """Raise ``ValueError`` if the features are out of the range a network can train on.
 
     ``sq_norms`` are the squared norms of the rows of ``X``. Their mean must
     be finite (features around 1e154 overflow it in float64, 1e19 in float32:
@@ -200,8 +200,8 @@ def check_feature_scale(sq_norms, X):
     if 0 < mean < TINY_ROW_NORM**2:
         raise ValueError(
             "The features are too small to train on (mean row norm "
-            f"{math.sqrt(mean):.3g}): SGD barely moves the first layer's weights "
-            "and the model stays at its random start. Standardize them, for "
+            f"{math.sqrt(mean):.3g}): the first layer's outputs barely depend on "
+            "them and the model predicts about the same for every input. Standardize them, for "
             "example with sklearn.preprocessing.StandardScaler."
         )
 

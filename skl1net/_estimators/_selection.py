@@ -82,8 +82,9 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         'group_l1_prox' or 'l1_prox' (or an instance of their classes, whose
         own ``lmbda`` is None); its ``lmbda`` (``> 0``) starts the
         path and its ``max_iter`` is the first fit's epoch budget. None:
-        ``L1MLPClassifier(penalty='group_l1_prox', max_iter=30)`` for class
-        targets, at twice the learning rate ``eta='auto'`` would take on the
+        ``L1MLPClassifier(penalty='group_l1_prox', max_iter=30, solver='sgd',
+        debias=False)`` for class targets, at twice the learning rate SGD's
+        ``eta='auto'`` would take on the
         data it is fitted on (0.2 for rows of mean squared norm up to 100),
         which picks better features;
         ``L1MLPRegressor(penalty='group_l1_prox', max_iter=30)`` otherwise.
@@ -195,7 +196,9 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             classes = ("binary", "multiclass", "multilabel-indicator")
             if kind in classes:
                 rate = _ETA_FACTOR * auto_eta(row_norms(X, squared=True), sample_weight)
-                net = L1MLPClassifier(penalty="group_l1_prox", max_iter=30, eta=rate)
+                net = L1MLPClassifier(
+                    penalty="group_l1_prox", max_iter=30, solver="sgd", eta=rate, debias=False
+                )
             else:
                 net = L1MLPRegressor(penalty="group_l1_prox", max_iter=30)
         else:
