@@ -120,7 +120,8 @@ def test_progress_bar_counts_epochs_and_changes_nothing(tmp_path, data, capsys, 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     code, _, err = run(capsys, *common, "--out", shown)
     assert code == 0 and "epoch" in err
-    assert bars[0] == 12  # one tick per epoch
+    # one tick per epoch: 12 penalized ones and the 10 of the default debiasing
+    assert bars[0] == 12 + 10
     a, b = (sio.load(p, trusted=sio.get_untrusted_types(file=p)) for p in (quiet, shown))
     assert b[-1].verbose is False
     for Wa, Wb in zip(a[-1].coefs_, b[-1].coefs_):

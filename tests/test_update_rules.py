@@ -45,6 +45,7 @@ def manual_gradient(sample_weight=None):
 
 def one_step(penalty, lmbda, eta, sample_weight=None):
     clf = L1MLPClassifier(
+        solver="sgd",  # the SGD update rule is checked
         hidden_layer_sizes=(3,),
         activation="tanh",
         penalty=penalty,
