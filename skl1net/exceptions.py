@@ -6,12 +6,12 @@
 class InputScaleWarning(UserWarning):
     """The features are far from unit scale: the network will train poorly.
 
-    Issued by ``fit`` and ``partial_fit`` with ``eta='auto'`` when the root
-    mean square of the feature values exceeds 10 (raw 8-bit pixels: about 85).
-    ``eta='auto'`` shrinks the step to keep such a fit stable, but the
-    biases then barely move, the network starts far from where its
-    initialisation is designed to start, and the L1 penalty's strength depends
-    on the features' scale. Scale the features instead: a
+    Issued by ``fit`` and ``partial_fit`` with ``eta='auto'`` (either solver)
+    when the root mean square of the feature values exceeds 10 (raw 8-bit
+    pixels: about 85). Under SGD, ``eta='auto'`` shrinks the step to keep such
+    a fit stable, but the biases then barely move; under either solver the
+    network starts far from where its initialisation is designed to start,
+    and the L1 penalty's strength depends on the features' scale. Scale the features instead: a
     :class:`~sklearn.preprocessing.StandardScaler` or
     :class:`~sklearn.preprocessing.MinMaxScaler` in a pipeline, or ``X / 255``
     for 8-bit images. To silence it, filter it with :mod:`warnings`.

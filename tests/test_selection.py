@@ -31,8 +31,9 @@ def _classification(n_samples=300, n_features=15, seed=0):
 
 
 def _net(cls=L1MLPClassifier, **params):
+    # SGD without debiasing, as the selector's default network
     params = {"hidden_layer_sizes": (16,), "max_iter": 20, "random_state": 0,
-              "penalty": "group_l1_prox", **params}
+              "penalty": "group_l1_prox", "solver": "sgd", "debias": False, **params}
     return cls(**params)
 
 
@@ -156,10 +157,10 @@ def test_default_network_of_each_kind_of_target():
 
 
 def test_default_rate_follows_the_scale_of_the_data():
-    # rows of mean squared norm about 4 * 60 = 240: eta='auto' is 10 / 240
+    # rows of mean squared norm about 4 * 60 = 240: SGD's eta='auto' is 10 / 240
     X, y = _classification(n_features=60)
     X *= 2
-    auto = L1MLPClassifier(max_iter=1).fit(X, y).eta_
+    auto = L1MLPClassifier(max_iter=1, solver="sgd").fit(X, y).eta_
     assert auto < 0.05
     selector = L1FeatureSelector(n_features_to_select=3, random_state=0).fit(X, y)
     assert selector.path_estimator_.eta == pytest.approx(2 * auto)
@@ -169,7 +170,7 @@ def test_default_rate_follows_the_scale_of_the_data():
     # weights enter the mean squared norm as they do in eta='auto'
     weights = np.where(np.arange(300) < 150, 1.0, 0.0)
     weighted = L1FeatureSelector(n_features_to_select=3).fit(X, y, sample_weight=weights)
-    expected = L1MLPClassifier(max_iter=1).fit(X, y, sample_weight=weights).eta_
+    expected = L1MLPClassifier(max_iter=1, solver="sgd").fit(X, y, sample_weight=weights).eta_
     assert weighted.path_estimator_.eta == pytest.approx(2 * expected) != 2 * auto
 
 
