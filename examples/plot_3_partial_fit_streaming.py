@@ -24,7 +24,9 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 classes = np.unique(y)  # the first call must name every class of the stream
 
-clf = L1MLPClassifier(penalty="l1_prox", lmbda=3e-3, eta=0.05, batch_size=50, random_state=0)
+clf = L1MLPClassifier(
+    penalty="l1_prox", lmbda=3e-3, solver="sgd", eta=0.05, batch_size=50, random_state=0
+)
 rng = np.random.default_rng(0)
 seen, accuracy, zeros = [], [], []
 for replay in range(8):

@@ -27,8 +27,11 @@ def run_demo(args):
     print(f"{'penalty':<8} {'lmbda':>7} {'accuracy':>9} {'zeros':>7} {'features':>9} {'fit (s)':>8}")
     models = {}
     for penalty in ("l2", "l1", "l1_prox"):
+        # SGD without debiasing: debiasing would retrain every weight 'l1'
+        # leaves (none is exactly 0) without the penalty, hiding the comparison
         clf = L1MLPClassifier(
-            penalty=penalty, lmbda=args.lmbda, max_iter=args.epochs, random_state=0
+            penalty=penalty, lmbda=args.lmbda, max_iter=args.epochs, random_state=0,
+            solver="sgd", debias=False,
         )
         elapsed, _ = fit(clf, X_train, y_train, args, penalty)
         models[penalty] = clf
