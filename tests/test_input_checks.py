@@ -150,6 +150,21 @@ def test_features_too_small_to_train_are_refused(digits, Est, solver):
     Est(max_iter=2, solver=solver, lmbda=0.0).fit(X * 1e-3, y)  # a mean row norm of 0.0039 is accepted
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_overflowing_features_are_refused_by_partial_fit_and_a_chosen_eta(digits, solver):
+    # Adam's steps are bounded by eta: on such features it would train on
+    # with a huge finite loss instead of diverging
+    X, y = digits
+    message = "The features are too large to train on: their squared norms overflow"
+    clf = small_clf(solver=solver).fit(X / 16, y)
+    before = [W.copy() for W in clf.coefs_]
+    with pytest.raises(ValueError, match=message):
+        clf.partial_fit(X * 1e200, y)
+    assert all(np.array_equal(W, V) for W, V in zip(before, clf.coefs_))
+    with pytest.raises(ValueError, match=message):
+        small_clf(solver=solver, eta=1e-3).fit(X * 1e200, y)
+
+
 def test_all_zero_features_still_fit_a_constant(digits):
     X, y = digits
     X = np.zeros_like(X)

@@ -68,7 +68,8 @@ def run_beside(writer, reader):
     results = []
     try:
         end = time.monotonic() + DURATION
-        while time.monotonic() < end or not rounds:
+        # a writer that failed ends the loop: it would never complete a round
+        while (time.monotonic() < end or not rounds) and thread.is_alive():
             results.append(reader())
     finally:
         stop.set()
@@ -89,7 +90,7 @@ def test_predict_proba_during_fits_and_failing_partial_fits_gives_one_model(
     fast_switching,
 ):
     X, y = digits()
-    X_bad = X * 1e200  # diverges in the middle of its epoch
+    X_bad = X * 1e100  # diverges in the middle of its epoch (1e200 is refused before)
     y_unseen = y.copy()
     y_unseen[0] = 99  # fails before training: a label not in classes_
     model = L1MLPClassifier((16,), max_iter=3, batch_size=40, random_state=0, solver="sgd", debias=False)

@@ -23,6 +23,7 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
+from sklearn.utils.extmath import row_norms
 
 from .._network._mlp import ACTIVATIONS
 
@@ -180,13 +181,25 @@ def check_class_weight(class_weight, classes):
 TINY_ROW_NORM = 1e-3
 
 
-def check_feature_scale(sq_norms, X):
+def check_features_not_overflowing(X):
+    """Raise ``ValueError`` if the squared norms of the rows of ``X`` overflow its dtype.
+
+    Checked on the data of every ``fit`` and ``partial_fit``, whatever the
+    solver and ``eta``: under SGD such features diverge, but Adam's steps are
+    bounded by ``eta`` and would train on, with a huge finite loss.
+    """
+    if X.shape[0]:
+        with np.errstate(over="ignore"):
+            check_feature_scale(row_norms(X, squared=True), X, tiny=False)
+
+
+def check_feature_scale(sq_norms, X, tiny=True):
     """Raise ``ValueError`` if the features are out of the range a network can train on.
 
     ``sq_norms`` are the squared norms of the rows of ``X``. Their mean must
     be finite (features around 1e154 overflow it in float64, 1e19 in float32:
-    no step size is then both positive and stable) and, unless every feature
-    is zero, at least ``TINY_ROW_NORM ** 2``.
+    no step size is then both positive and stable) and, if ``tiny`` and
+    unless every feature is zero, at least ``TINY_ROW_NORM ** 2``.
     """
     with np.errstate(over="ignore"):
         mean = float(np.mean(sq_norms, dtype=np.float64))
@@ -197,7 +210,7 @@ def check_feature_scale(sq_norms, X):
             f"{X.dtype} (largest |X| is {largest:.3g}). Standardize them, for example "
             "with sklearn.preprocessing.StandardScaler."
         )
-    if 0 < mean < TINY_ROW_NORM**2:
+    if tiny and 0 < mean < TINY_ROW_NORM**2:
         raise ValueError(
             "The features are too small to train on (mean row norm "
             f"{math.sqrt(mean):.3g}): the first layer's outputs barely depend on "

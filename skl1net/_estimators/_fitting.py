@@ -34,6 +34,7 @@ from .._training._loop import (
 from .._training._split import early_stopping_split
 from .._training._working_set import WorkingSet
 from ..penalties import make_penalty
+from ._checks import check_features_not_overflowing
 
 #: The fitted attribute that holds each field of a :class:`TrainingState`.
 _STATE_ATTRIBUTES = {
@@ -108,6 +109,7 @@ class TrainingMixin:
 
     def _optimizer_for(self, state, X, Y, sample_weight, incremental):
         """A new optimizer, or for ``partial_fit`` the fitted one (copied) with the current hyperparameters."""
+        check_features_not_overflowing(X)  # Adam would train on them
         penalty = make_penalty(self.penalty, self.lmbda)
         settings = dict(
             learning_rate=self.learning_rate, power_t=self.power_t, **self._optimizer_params()
