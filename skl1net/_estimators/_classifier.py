@@ -50,7 +50,7 @@ def auto_eta(sq_norms, sample_weight=None):
 
 
 class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
-    """Multilayer perceptron classifier trained by mini-batch SGD with L1 done right.
+    """Multilayer perceptron classifier trained by mini-batch Adam or SGD with L1 done right.
 
     The network minimises the objective
 
@@ -65,7 +65,8 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     cross-entropy for multiclass targets, and logistic units with binary
     cross-entropy for binary and multilabel (2-D indicator) targets.
 
-    One SGD step on a mini-batch, with ``g`` the sample-weighted mean gradient
+    One SGD step (``solver='sgd'``; the default is Adam, whose steps are
+    under ``solver``) on a mini-batch, with ``g`` the sample-weighted mean gradient
     of the loss over the batch and ``eta_t`` the current learning rate:
 
     - ``'l2'``: ``W <- W - eta_t * (g + lmbda * W)``;
@@ -243,12 +244,12 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     eta_ : float
         The initial learning rate used (``eta``, or its 'auto' value).
     n_iter_ : int
-        Epochs run.
+        Epochs run, the debiasing epochs included.
     t_ : int
         Training samples seen, over all calls.
     loss_curve_ : list of float
         Objective (mean loss over the epoch plus ``lmbda * R(W)`` at its end)
-        after each epoch.
+        after each epoch (for the debiasing epochs, the unpenalized loss).
     loss_ : float
         The objective after the last epoch, ``loss_curve_[-1]`` (as
         scikit-learn's MLPs' ``loss_``).
@@ -366,7 +367,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Fit the network to ``X`` and ``y`` by mini-batch SGD.
+        """Fit the network to ``X`` and ``y`` by mini-batch Adam or SGD (``solver``).
 
         Parameters
         ----------

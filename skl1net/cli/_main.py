@@ -189,7 +189,7 @@ def build_parser():
 
     parser = argparse.ArgumentParser(
         prog="skl1net",
-        description="L1-regularized MLPs trained by mini-batch SGD. "
+        description="L1-regularized MLPs trained by mini-batch Adam or SGD. "
         "Run 'skl1net demo' for a one-minute tour.",
     )
     parser.add_argument("--version", action="version", version=f"skl1net {__version__}")
