@@ -186,6 +186,7 @@ def test_partial_fit_learns_as_well_as_fit(digits):
 def test_partial_fit_equals_fit_for_one_epoch_without_shuffle(scaled_iris):
     X, y = scaled_iris
     params = dict(hidden_layer_sizes=(6,), batch_size=30, shuffle=False, random_state=0)
+    # the contract: partial_fit is one epoch of fit without its debiasing phase
     fitted = L1MLPClassifier(max_iter=1, **params, solver="sgd", debias=False).fit(X, y)
     streamed = L1MLPClassifier(**params, solver="sgd", debias=False).partial_fit(X, y, classes=[0, 1, 2])
     for a, b in zip(fitted.coefs_, streamed.coefs_):
@@ -194,6 +195,7 @@ def test_partial_fit_equals_fit_for_one_epoch_without_shuffle(scaled_iris):
 
 def test_warm_start_continues_from_the_previous_solution(scaled_iris):
     X, y = scaled_iris
+    # epoch counts of the penalized phase: debiasing (its own tests) pinned off
     clf = L1MLPClassifier(hidden_layer_sizes=(6,), max_iter=5, warm_start=True, random_state=0, solver="sgd", debias=False)
     clf.fit(X, y)
     first = [W.copy() for W in clf.coefs_]
@@ -223,6 +225,7 @@ def test_continuing_with_other_hidden_layer_sizes_raises(scaled_iris, method):
 
 def test_early_stopping_keeps_the_best_validation_weights(digits):
     X_train, X_test, y_train, y_test = digits
+    # early stopping acts on the penalized epochs: debiasing pinned off, SGD as measured
     clf = L1MLPClassifier(early_stopping=True, n_iter_no_change=5, random_state=0, solver="sgd", debias=False)
     clf.fit(X_train, y_train)
     assert clf.best_loss_ is None
@@ -273,6 +276,7 @@ def test_switching_early_stopping_between_calls(scaled_iris):
 
 def test_loss_curve_includes_the_penalty(scaled_iris):
     X, y = scaled_iris
+    # the penalized curve: debiasing epochs record the unpenalized loss
     small = L1MLPClassifier(hidden_layer_sizes=(6,), lmbda=0.0, max_iter=3, random_state=0, solver="sgd", debias=False)
     big = clone(small).set_params(lmbda=0.05)
     small.fit(X, y)
@@ -405,6 +409,7 @@ def test_divergence_names_eta_and_leaves_no_nan(scaled_iris):
         clf.fit(X, y)
     _assert_unchanged(clf, state)
     # overflow to inf/NaN is caught too, and a fresh model stays unfitted
+    # SGD: its divergence names eta (Adam steps are bounded by eta)
     fresh = L1MLPClassifier(hidden_layer_sizes=(20, 20), activation="identity", eta=1e3, solver="sgd", debias=False)
     with pytest.raises(ValueError, match="diverged"):
         fresh.fit(X, y)
