@@ -126,9 +126,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         :meth:`fit`, and the length the 'anneal' schedule plans for. 'auto'
         is ``ceil(1.2e6 / n_samples)`` clipped to [10, 200]: 200 epochs (as
         scikit-learn's MLPs) for up to 6,000 training samples, 20 for
-        60,000, 10 from 120,000: about 1.2 million samples seen, which is
-        where longer training stopped paying on MNIST (see the defaults
-        table of the benchmarks page).
+        60,000, 10 from 120,000: about 1.2 million samples seen (on MNIST,
+        15, 20 and 30 epochs with debiasing gave the same test accuracy
+        within 0.1 point).
     learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
         Schedule of the learning rate ``eta_t``: 'anneal' keeps ``eta`` for
         the first half of the ``max_iter`` epochs of :meth:`fit`, then
