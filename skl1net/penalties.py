@@ -441,8 +441,13 @@ class WeightedL1Prox(Penalty):
 
     def prox(self, W, step, layer):
         """Soft-threshold ``W`` in place by ``step * lmbda * strengths[layer]``, entry by entry."""
-        if self.lmbda:
-            _kernels.soft_threshold_inplace(W, self._strength(W, layer) * (step * self.lmbda))
+        if not self.lmbda:
+            return
+        S = self._strength(W, layer)
+        if np.ndim(S) and not np.ndim(step):
+            _kernels.soft_threshold_scaled(W, S, step * self.lmbda)
+        else:
+            _kernels.soft_threshold_inplace(W, S * (step * self.lmbda))
 
     def __repr__(self):
         given = "None" if self.strengths is None else f"<{len(self.strengths)} arrays>"
