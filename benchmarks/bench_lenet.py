@@ -8,8 +8,9 @@ estimator's defaults:
 
 * ``dense``: ``penalty='l2'`` at the default ``lmbda``, the reference;
 * ``l1_prox``: ``lmbda=1e-4``, ``debias=True``;
-* ``reweight=1`` and ``reweight=2``: the same with one or two rounds of
-  reweighted L1 (each 20 more epochs), at the ``lmbda`` of each row.
+* ``reweight=1``, ``reweight=2`` and ``reweight=3``: the same with one, two
+  or three rounds of reweighted L1 (each 20 more epochs), at the ``lmbda`` of
+  each row.
 
 For each fit: test error, exact zeros and compression (all weights / non-zero
 weights), the share of each weight matrix removed, the input pixels and
@@ -23,7 +24,7 @@ probabilistic model. Then the same options on two small real data sets
 estimator's defaults, to show what they do there.
 
 Run from the repository root (full MNIST: ``make .venv/.installed-bench``);
-about 20 minutes per seed on one BLAS thread of an idle 2-core machine::
+about 10 minutes per seed on one BLAS thread of an idle 2-core machine::
 
     python benchmarks/bench_lenet.py [--seeds 0 1 2] [--configs dense l1_prox ...]
         [--threads 1] [--no-small] [--save]
@@ -56,6 +57,7 @@ CONFIGS = {
     "l1_prox": dict(lmbda=1e-4, debias=True),
     "reweight=1": dict(lmbda=3e-5, reweight=1, debias=True),
     "reweight=2": dict(lmbda=1e-4, reweight=2, debias=True),
+    "reweight=3": dict(lmbda=3e-5, reweight=3, debias=True),
 }
 
 #: The published figures: (method, error %, removed per layer %, compression, units kept).
