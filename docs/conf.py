@@ -35,6 +35,7 @@ PUBLIC_MODULES = {
     # module: the section title on the API page ("" for the package itself)
     "skl1net": "",
     "skl1net.penalties": "Penalties",
+    "skl1net.onnx": "ONNX export",
 }
 
 

@@ -36,6 +36,7 @@ from .._training._loop import SOLVERS
 from ..penalties import PENALTIES, L1Prox, Penalty
 from ._fitting import TrainingMixin
 from ._persistence import VersionedStateMixin
+from ._publishing import publish, working_copy
 from ._sparsity import SparsityMixin
 from ._validation import naming, warn_if_unscaled
 from ._checks import (
@@ -340,41 +341,36 @@ class BaseL1MLP(
 
     # -- fitting ---------------------------------------------------------------
     def _fit(self, X, y, sample_weight=None, *, incremental, classes=None, refit_support=None):
-        """Fit, or update with one pass when ``incremental``; all-or-nothing.
+        """Fit, or update with one pass when ``incremental``; all-or-nothing, published in one step.
 
         With ``refit_support`` (a number of penalized epochs) the call runs
-        only the debiasing phase that follows them. Any exception leaves the
-        estimator exactly as it was before the call: training works on copies
-        of the parameters and optimizer state, and the attribute dictionary is
-        restored on failure (the loss curve, appended to in place, is
-        truncated back to its length before the call). An interrupt
-        (``KeyboardInterrupt``) keeps the model of the last completed epoch
-        of the call (the model before the call if it completed none),
-        without the debiasing phase, and is raised again.
+        only the debiasing phase that follows them. The call trains a working
+        copy of the estimator (:mod:`._publishing`; the parameters and the
+        optimizer state copied, the loss curve of the call apart) and
+        publishes it in one step when it ends; until then the estimator is
+        exactly as it was, and any exception leaves it so. A model that goes
+        on training keeps its loss curve, extended in place as the new model
+        is published. An interrupt (``KeyboardInterrupt``) publishes the
+        model of the last completed epoch of the call (nothing if it
+        completed none), without the debiasing phase, and is raised again.
         """
-        saved = dict(self.__dict__)
-        # the loss curve is appended to in place, not copied: truncated back on failure
-        curve = saved.get("loss_curve_")
-        n_losses = None if curve is None else len(curve)
-
-        def restore():
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            if curve is not None:
-                del curve[n_losses:]
-
+        work = working_copy(self)
+        ended, losses = work._fit_unsafe(X, y, sample_weight, incremental, classes, refit_support)
+        if ended == INTERRUPTED and not losses:
+            raise KeyboardInterrupt  # no epoch completed: the model before the call stays
+        work.__dict__.pop("_check_before_use", None)  # see __setstate__
+        curve = work.loss_curve_  # the published one, when training goes on
+        n_losses = len(curve)
         try:
-            ended = self._fit_unsafe(X, y, sample_weight, incremental, classes, refit_support)
-        except BaseException:
-            restore()
+            curve.extend(losses)
+            publish(self, work)
+        except BaseException:  # an interrupt between the two: nothing published
+            if getattr(self, "coefs_", None) is not work.coefs_:
+                del curve[n_losses:]
             raise
-        self.__dict__.pop("_check_before_use", None)  # see __setstate__
         if ended == INTERRUPTED:
-            # The model of the last completed epoch is kept (the loop warned),
-            # unless the call completed none; what the user started ends:
-            # paths, CV and searches stop too.
-            if len(self.loss_curve_) == (n_losses if self.loss_curve_ is curve else 0):
-                restore()
+            # The model of the last completed epoch is published (the loop
+            # warned); what the user started ends: paths, CV and searches stop too.
             raise KeyboardInterrupt
         if not incremental:
             self._warn_if_constant()
@@ -387,6 +383,7 @@ class BaseL1MLP(
             warnings.warn(ConstantOutputWarning(empty[0], self.lmbda), stacklevel=5)
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, classes, refit_support):
+        """Train this (working) estimator; ``(what ended the epochs, the call's objectives)``."""
         if incremental and hasattr(self, "coefs_"):
             # _fit_context checks the parameters of partial_fit on the first
             # call only; set_params may have put them out of range since.
@@ -415,7 +412,7 @@ class BaseL1MLP(
         else:
             ended = self._debias(state, X, Y, sample_weight, refit_support)
         self._commit(state)
-        return ended
+        return ended, state.loss_curve
 
     def _optimizer_params(self):
         """The hyperparameters of ``solver``'s optimizer, by its constructor's names."""
@@ -455,7 +452,11 @@ class BaseL1MLP(
 
     # -- prediction and sparsity -------------------------------------------------
     def _forward(self, X):
-        """Network output for new data (validated, cast to the model's dtype)."""
+        """Network output for new data (validated, cast to the model's dtype).
+
+        Reads several fitted attributes: call it on a
+        :func:`~skl1net._estimators._publishing.published` view.
+        """
         check_is_fitted(self)
         if self.__dict__.get("_check_before_use"):  # see __setstate__
             check_model(self, finite=False)
@@ -482,7 +483,8 @@ class BaseL1MLP(
         loss alone after the epochs of ``debias=True``).
         """
         check_is_fitted(self)
-        return self.loss_curve_[-1] if self.loss_curve_ else math.nan
+        curve = self.loss_curve_
+        return curve[-1] if curve else math.nan
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

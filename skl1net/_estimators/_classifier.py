@@ -18,6 +18,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseL1MLP
 from ._checks import check_class_weight, relative_weights
+from ._publishing import published
 from ._validation import naming
 
 
@@ -492,10 +493,11 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted classes.
         """
-        P = self._forward(X)
-        if self.n_outputs_ == 1:
+        model = published(self)  # one model, whatever fits publish meanwhile
+        P = model._forward(X)
+        if model.n_outputs_ == 1:
             P = P.ravel()
-        return self._label_binarizer.inverse_transform(P)
+        return model._label_binarizer.inverse_transform(P)
 
     def predict_proba(self, X):
         """Probability of each class (each label, for multilabel targets).
@@ -511,8 +513,9 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
             Probabilities in the order of ``classes_``; rows sum to 1 except
             for multilabel targets.
         """
-        P = self._forward(X)
-        if self.n_outputs_ == 1 and not self._multilabel:
+        model = published(self)  # one model, whatever fits publish meanwhile
+        P = model._forward(X)
+        if model.n_outputs_ == 1 and not model._multilabel:
             return np.hstack([1 - P, P])
         return P
 

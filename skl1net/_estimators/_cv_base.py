@@ -35,6 +35,7 @@ from sklearn.utils.validation import (
 
 from .._training._path import check_scale, lmbda_grid, snapshot, walk
 from ..exceptions import GridEdgeWarning
+from ._publishing import publish, published, working_copy
 
 #: The warnings about feature names that the final model would repeat, under
 #: its own name, after the CV estimator has checked the names under its name.
@@ -113,21 +114,6 @@ def _warn_at_edge(lmbdas, index, ratio, automatic, stacklevel):
     elif lmbda == lmbdas.max():
         warnings.warn(GridEdgeWarning(lmbda, "largest", "larger values in lmbdas"),
                       stacklevel=stacklevel + 1)
-
-
-def _publish(target, source):
-    """Replace the fitted attributes of ``target`` by those of ``source`` in one step.
-
-    One assignment of the instance dictionary: a reader in another thread
-    sees the previous fit or the new one, never a mixture, and a fit that
-    fails before this point leaves the previous fit as it was.
-    """
-    def fitted(name):
-        return name.endswith("_") and not name.startswith("_")
-
-    state = {k: v for k, v in vars(target).items() if not fitted(k)}
-    state.update((k, v) for k, v in vars(source).items() if fitted(k))
-    target.__dict__ = state
 
 
 def _delegate(name):
@@ -244,10 +230,11 @@ class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        # built aside (same parameter objects, no copies), published in one step
-        result = type(self)(**self.get_params(deep=False))
-        result._fit(X, y, sample_weight, groups)
-        _publish(self, result)
+        # built aside and published in one step: a reader in another thread
+        # sees the previous fit or the new one, and a failed fit changes nothing
+        work = working_copy(self)
+        work._fit(X, y, sample_weight, groups)
+        publish(self, work)
         return self
 
     def _fit(self, X, y, sample_weight, groups):
@@ -292,15 +279,16 @@ class BaseL1MLPCV(MetaEstimatorMixin, BaseEstimator):
     def _call(self, method, X):
         """``best_estimator_.method(X)``, the feature names checked under this class's name."""
         check_is_fitted(self)
-        if not isinstance(self.best_estimator_, Pipeline):
+        model = published(self)  # one fit, whatever fits publish meanwhile
+        if not isinstance(model.best_estimator_, Pipeline):
             X = validate_data(
-                self, X, reset=False, accept_sparse="csr", dtype=(np.float64, np.float32)
+                model, X, reset=False, accept_sparse="csr", dtype=(np.float64, np.float32)
             )
         elif np.ndim(X) == 2:  # the pipeline's first step checks the rest
-            validate_data(self, X, reset=False, skip_check_array=True)
+            validate_data(model, X, reset=False, skip_check_array=True)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=_FEATURE_NAMES, category=UserWarning)
-            return getattr(self.best_estimator_, method)(X)
+            return getattr(model.best_estimator_, method)(X)
 
     def compact(self, sparse="auto"):
         """The final model without its dead units (see :meth:`L1MLPClassifier.compact`).

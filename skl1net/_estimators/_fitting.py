@@ -2,10 +2,12 @@
 
 :class:`TrainingMixin` turns the fitted attributes into a
 :class:`~skl1net._training._loop.TrainingState` (copies, so that a failed call
-changes nothing; the loss curve is appended to in place and truncated back
-on failure), builds or continues the optimizer, runs the epochs of a
-``fit`` or ``partial_fit`` and the debiasing phase through
-:class:`~skl1net._training._loop.Trainer`, and writes the state back.
+changes nothing; the state's loss curve holds the objectives of the call
+only), builds or continues the optimizer, runs the epochs of a ``fit`` or
+``partial_fit`` and the debiasing phase through
+:class:`~skl1net._training._loop.Trainer`, and writes the state back to the
+working copy of the estimator that :meth:`BaseL1MLP._fit
+<skl1net._estimators._base.BaseL1MLP._fit>` publishes.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -43,7 +45,6 @@ _STATE_ATTRIBUTES = {
     "rng": "_random_state",
     "n_iter": "n_iter_",
     "t": "t_",
-    "loss_curve": "loss_curve_",
     "best_loss": "best_loss_",
     "validation_scores": "validation_scores_",
     "best_validation_score": "best_validation_score_",
@@ -78,7 +79,8 @@ class TrainingMixin:
         are dense again.
         """
         state = TrainingState(
-            **{name: getattr(self, attribute) for name, attribute in _STATE_ATTRIBUTES.items()}
+            **{name: getattr(self, attribute) for name, attribute in _STATE_ATTRIBUTES.items()},
+            loss_curve=[],  # the objectives of this call, added to loss_curve_ on publishing
         )
         orders = [weight_layout(i, sp.issparse(X)) for i in range(len(state.coefs))]
         state.coefs = [
@@ -87,8 +89,6 @@ class TrainingMixin:
         ]
         state.intercepts = [b.copy() for b in state.intercepts]
         state.rng = copy.deepcopy(state.rng)
-        # the loss curve is appended to in place; a failed call truncates it
-        # back (BaseL1MLP._fit)
         early_stopping = self.early_stopping and not incremental
         if state.validation_scores is not None or early_stopping:
             state.validation_scores = list(state.validation_scores or [])
@@ -104,7 +104,7 @@ class TrainingMixin:
         return state
 
     def _commit(self, state):
-        """Make the trained ``state`` the fitted attributes."""
+        """Make the trained ``state`` the fitted attributes (all but the loss curve)."""
         for name, attribute in _STATE_ATTRIBUTES.items():
             setattr(self, attribute, getattr(state, name))
 

@@ -8,6 +8,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 
 from ._base import BaseL1MLP
+from ._publishing import published
 
 
 class L1MLPRegressor(RegressorMixin, BaseL1MLP):
@@ -345,8 +346,9 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted values; 1-D when the model has one output.
         """
-        P = self._forward(X)
-        return P.ravel() if self.n_outputs_ == 1 else P
+        model = published(self)  # one model, whatever fits publish meanwhile
+        P = model._forward(X)
+        return P.ravel() if model.n_outputs_ == 1 else P
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -40,6 +40,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
 from ..penalties import GroupL1Prox, L1Prox, Penalty
 from ._classifier import L1MLPClassifier
+from ._publishing import publish, published, working_copy
 from ._regressor import L1MLPRegressor
 
 #: Penalties whose prox leaves whole rows of the first layer exactly zero.
@@ -250,13 +251,12 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : L1FeatureSelector
             The fitted selector.
         """
-        saved = dict(self.__dict__)
-        try:
-            return self._fit(X, y, sample_weight)
-        except BaseException:  # a failed fit leaves a fitted selector as it was
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
+        # trained aside and published in one step: a failed fit leaves a
+        # fitted selector as it was, and readers see one selection
+        work = working_copy(self)
+        work._fit(X, y, sample_weight)
+        publish(self, work)
+        return self
 
     def _fit(self, X, y, sample_weight):
         X, y = validate_data(
@@ -364,6 +364,55 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _get_support_mask(self):
         check_is_fitted(self)
         return self.support_
+
+    # The readers of several fitted attributes (the features seen in fit and
+    # the selection) read them from one published selector.
+    def transform(self, X):
+        """Keep the selected features of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data, with the features seen in :meth:`fit`.
+
+        Returns
+        -------
+        X_selected : {ndarray, sparse matrix} of shape (n_samples, n_selected)
+            The selected columns of ``X``.
+        """
+        return super(L1FeatureSelector, published(self)).transform(X)
+
+    def inverse_transform(self, X):
+        """Put the selected features back in place, zeros in the others.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_selected)
+            Selected features.
+
+        Returns
+        -------
+        X_original : {ndarray, sparse matrix} of shape (n_samples, ``n_features_in_``)
+            ``X`` in the columns of the selected features, zeros elsewhere.
+        """
+        return super(L1FeatureSelector, published(self)).inverse_transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the selected features.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Names of the input features; None: ``feature_names_in_``, or
+            ``x0, x1, ...`` when ``fit`` saw no names.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            The names of the selected features.
+        """
+        view = published(self)
+        return super(L1FeatureSelector, view).get_feature_names_out(input_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

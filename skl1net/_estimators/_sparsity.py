@@ -14,6 +14,7 @@ from .._network._compact import (
     dead_units,
     n_entries,
 )
+from ._publishing import published
 
 
 class SparsityMixin:
@@ -31,8 +32,9 @@ class SparsityMixin:
     def zero_fraction_(self):
         """Fraction of exactly-zero weights over all weight matrices (float)."""
         check_is_fitted(self)
-        total = sum(n_entries(W) for W in self.coefs_)
-        return (total - sum(count_nonzero(W) for W in self.coefs_)) / max(total, 1)
+        coefs = self.coefs_  # one read: a fit may publish another model meanwhile
+        total = sum(n_entries(W) for W in coefs)
+        return (total - sum(count_nonzero(W) for W in coefs)) / max(total, 1)
 
     @property
     def support_(self):
@@ -99,10 +101,11 @@ class SparsityMixin:
         (True, True)
         """
         check_is_fitted(self)
+        source = published(self)  # one model, whatever fits publish meanwhile
         coefs, intercepts = compact_network(
-            self.coefs_, self.intercepts_, self.activation, sparse=sparse
+            source.coefs_, source.intercepts_, source.activation, sparse=sparse
         )
-        model = copy.deepcopy(self)
+        model = copy.deepcopy(source)
         model.coefs_, model.intercepts_ = coefs, intercepts
         model.hidden_layer_sizes = tuple(int(b.shape[0]) for b in intercepts[:-1])
         model._optimizer = None  # the velocities of the old shapes are of no use
