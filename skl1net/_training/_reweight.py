@@ -46,8 +46,8 @@ def strengths(coefs, eps=EPS):
     coefs : list of ndarray
         The weight matrices the previous round ended with.
     eps : float, default=EPS
-        Floor of the magnitudes, as a fraction of their mean over the
-        non-zero weights of all layers (``w_bar``).
+        Floor of the magnitudes, ``> 0``, as a fraction of their mean over
+        the non-zero weights of all layers (``w_bar``).
 
     Returns
     -------
@@ -60,10 +60,11 @@ def strengths(coefs, eps=EPS):
     --------
     >>> import numpy as np
     >>> from skl1net._training._reweight import strengths
-    >>> S = strengths([np.array([[2.0, 0.5, 0.0]])], eps=0.0)[0]
-    >>> S  # the small weight gets 4 times the large one's strength
-    array([[0.625, 2.5  ,   inf]])
-    >>> float(np.sum(S[:, :2] * [2.0, 0.5]))  # the L1 norm, 2.5
+    >>> W = np.array([[2.0, 0.5, 0.0]])  # mean non-zero magnitude 1.25: floor 0.125
+    >>> S = strengths([W])[0]
+    >>> np.round(S, 3)  # c / (|W| + 0.125), c = 2.5 / (2 / 2.125 + 0.5 / 0.625)
+    array([[ 0.676,  2.297, 11.486]])
+    >>> round(float(np.sum(S * np.abs(W))), 12)  # the L1 norm of W
     2.5
     """
     magnitudes = [np.abs(W).astype(np.float64) for W in coefs]
