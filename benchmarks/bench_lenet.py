@@ -62,7 +62,7 @@ CONFIGS = {
 
 #: The published figures: (method, error %, removed per layer %, compression, units kept).
 ANCHORS = [
-    ("dense (Han et al. 2015)", "1.64", "-", "1x", "300-100"),
+    ("dense (Han et al. 2015)", "1.64", "-", "1x", "784-300-100"),
     ("Han et al. 2015, prune + retrain", "1.59", "92 / 91 / 74", "12x", "-"),
     ("DNS (dynamic network surgery)", "1.99", "98.2 / 98.2 / 94.5", "56x", "-"),
     ("Sparse variational dropout", "1.92", "98.9 / 97.2 / 62.0", "68x", "-"),
