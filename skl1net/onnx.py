@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._estimators._classifier import L1MLPClassifier
 from ._estimators._cv import L1MLPClassifierCV
 from ._estimators._cv_regressor import L1MLPRegressorCV
+from ._estimators._publishing import published
 from ._estimators._regressor import L1MLPRegressor
 from ._estimators._selection import L1FeatureSelector
 
@@ -260,7 +261,7 @@ def _network(scope, container, operator, output=None):
 
     ``output`` names the last result (a fresh name when None).
     """
-    model = operator.raw_operator
+    model = published(operator.raw_operator)  # one model's weights, even during a fit
     proto = _proto_type(operator)
     A = scope.get_unique_variable_name("cast_input")
     container.add_node(
@@ -296,7 +297,7 @@ def _convert_classifier(scope, operator, container):
     from skl2onnx.proto import onnx_proto
 
     TensorProto = onnx_proto.TensorProto
-    model = operator.raw_operator
+    model = published(operator.raw_operator)  # one model's weights, even during a fit
     proto = _proto_type(operator)
     label, proba = operator.outputs[0].full_name, operator.outputs[1].full_name
     P = _network(scope, container, operator)

@@ -49,7 +49,7 @@ def test_cv_chooses_like_grid_search_within_noise(cancer):
     final = ours.best_estimator_
     for W, V in zip(final.coefs_, path[chosen].model.coefs_):
         np.testing.assert_array_equal(W, V)
-    assert (final.lmbda, final.max_iter, final.warm_start) == (ours.lmbda_, 200, False)
+    assert (final.lmbda, final.max_iter, final.warm_start) == (ours.lmbda_, "auto", False)
 
 
 def test_cv_final_model_keeps_the_feature_names():

@@ -198,6 +198,28 @@ def test_momentum_lookahead_with_a_penalty_term_is_the_formula(dtype, order, ter
 
 @compiled_only
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kernel", ["", "_decay", "_sign"])
+def test_momentum_lookahead_flushes_a_decaying_velocity_to_zero(dtype, kernel):
+    # the velocity of a weight that the prox holds at 0 only decays
+    # (V <- mu * V): it must reach 0 without passing through the subnormals,
+    # whose arithmetic is many times slower
+    info = np.finfo(dtype)
+    V0 = np.array([[4 * info.tiny, -4 * info.tiny, 1.0, np.nan]], dtype)
+    W = np.array([[0.0, 0.0, 0.0, 0.0]], dtype)
+    args = () if kernel == "" else (0.0,)
+    for (Wg, Vg), _ in both(f"momentum_lookahead{kernel}", W, V0, 0.5, *args):
+        assert Vg[0, 0] == 2 * info.tiny and Vg[0, 1] == -2 * info.tiny  # still normal
+    V = V0.copy()
+    for module in (_kernels.compiled, _npkernels):
+        V = V0.copy()
+        for _ in range(3):  # 2 tiny, then tiny, then tiny / 2: a subnormal
+            getattr(module, f"momentum_lookahead{kernel}")(W.copy(), V, 0.5, *args)
+        assert V[0, 0] == 0 and V[0, 1] == 0
+        assert V[0, 2] == 0.125 and np.isnan(V[0, 3])
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [1, 9, 0])
 def test_relu_kernels_are_exactly_numpy(dtype, n):
     rng = np.random.default_rng(3)

@@ -98,3 +98,25 @@ def test_anneal_continues_its_decay_and_copies_it():
     new = Anneal(0.1)
     new.continue_from(old)
     assert new.decay == [4, 0] and new.decay is not old.decay
+
+
+@pytest.mark.parametrize(
+    "n_samples, epochs", [(1, 200), (6_000, 200), (6_001, 200), (7_000, 172), (60_000, 20), (10**7, 10)]
+)
+def test_max_iter_auto_plans_for_about_1_2_million_samples(n_samples, epochs):
+    from skl1net._training._batches import resolve_max_iter
+
+    assert resolve_max_iter("auto", n_samples) == epochs
+    assert resolve_max_iter(7, n_samples) == 7
+
+
+def test_a_default_fit_on_many_rows_runs_the_auto_epochs_with_the_anneal_schedule():
+    # 150,000 rows: max_iter='auto' is 10 epochs
+    from skl1net import L1MLPClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150_000, 2))
+    y = (X[:, 0] + 0.5 * rng.normal(size=len(X)) > 0).astype(int)
+    clf = L1MLPClassifier((2,), n_iter_no_change=100, random_state=0).fit(X, y)
+    assert clf.n_iter_ == 10
+    assert clf.score(X, y) > 0.8

@@ -141,6 +141,38 @@ def test_fraction_and_default_number_of_features():
     assert L1FeatureSelector(_net()).fit(X, y).n_features_ == 6
 
 
+def test_default_network_of_each_kind_of_target():
+    X, y = _classification()
+    selector = L1FeatureSelector(n_features_to_select=3, random_state=0).fit(X, y)
+    path, refitted = selector.path_estimator_, selector.estimator_
+    assert isinstance(path, L1MLPClassifier) and isinstance(refitted, L1MLPClassifier)
+    # the classifier runs at twice the rate of eta='auto' (0.1 for these rows)
+    assert path.eta == refitted.eta == 0.2
+    assert path.penalty == "group_l1_prox" and path.random_state == 0
+    assert np.flatnonzero(selector.get_support()).tolist() == INFORMATIVE
+    regression = L1FeatureSelector(n_features_to_select=3).fit(X, X[:, 2] - X[:, 5])
+    assert isinstance(regression.path_estimator_, L1MLPRegressor)
+    assert regression.path_estimator_.eta == "auto"
+
+
+def test_default_rate_follows_the_scale_of_the_data():
+    # rows of mean squared norm about 4 * 60 = 240: eta='auto' is 10 / 240
+    X, y = _classification(n_features=60)
+    X *= 2
+    auto = L1MLPClassifier(max_iter=1).fit(X, y).eta_
+    assert auto < 0.05
+    selector = L1FeatureSelector(n_features_to_select=3, random_state=0).fit(X, y)
+    assert selector.path_estimator_.eta == pytest.approx(2 * auto)
+    # the refitted network: twice eta='auto' on the 3 selected columns (0.1)
+    assert selector.estimator_.eta == 0.2
+    assert np.flatnonzero(selector.get_support()).tolist() == INFORMATIVE
+    # weights enter the mean squared norm as they do in eta='auto'
+    weights = np.where(np.arange(300) < 150, 1.0, 0.0)
+    weighted = L1FeatureSelector(n_features_to_select=3).fit(X, y, sample_weight=weights)
+    expected = L1MLPClassifier(max_iter=1).fit(X, y, sample_weight=weights).eta_
+    assert weighted.path_estimator_.eta == pytest.approx(2 * expected) != 2 * auto
+
+
 def test_select_from_model_ranks_a_network_to_max_features():
     X, y = _classification()
     selector = SelectFromModel(_net(lmbda=1e-3), max_features=3, threshold=-np.inf).fit(X, y)

@@ -1,18 +1,9 @@
 # The Adam step of skl1net._compute._ckernels: included by _ckernels_body.pxi, which
-# provides _sign_times, _shrink, _matrices and _npkernels. Not a module of its own.
+# provides _sign_times, _shrink, _flush, _matrices and _npkernels. Not a module of its own.
 
 # SPDX-License-Identifier: BSD-3-Clause
 
-from libc.float cimport DBL_MIN, FLT_MIN
 from libc.math cimport sqrt, sqrtf
-
-
-cdef inline floating _flush(floating x, floating tiny) noexcept nogil:
-    # 0 for |x| < tiny (the subnormals), x otherwise; NaN stays NaN (a selection
-    # the compiler turns into a blend, not a branch)
-    if x < tiny and x > -tiny:
-        x = 0
-    return x
 
 
 def _adam_step(floating[:, ::1] W, floating[:, ::1] G, floating[:, ::1] M, floating[:, ::1] V,

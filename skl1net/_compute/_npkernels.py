@@ -180,7 +180,10 @@ def axpy_soft_threshold(W, alpha, V, threshold, work=None):
 def momentum_lookahead(W, V, mu, work=None):
     """``V <- mu * V`` and ``W <- W - V``, in place: the start of a Nesterov step.
 
-    ``work`` is unused (the signature of the other kernels).
+    The entries of ``V`` below the dtype's smallest normal are flushed to 0
+    (:func:`flush_subnormals`): the velocity of a weight that the prox holds
+    at 0 only decays, and subnormal floats make arithmetic many times slower.
+    ``work``, shaped like ``W``, holds the mask if given.
 
     Examples
     --------
@@ -191,6 +194,7 @@ def momentum_lookahead(W, V, mu, work=None):
     (array([0., 3.]), array([ 1., -2.]))
     """
     V *= mu
+    flush_subnormals(V, work)
     W -= V
 
 
@@ -198,7 +202,8 @@ def momentum_lookahead_decay(W, V, mu, decay, work=None):
     """``g = decay * W``; ``V <- mu * V + g``; ``W <- W + g - V``, in place, ``g`` taken at ``W`` on entry.
 
     :func:`momentum_lookahead` with a term proportional to the weights added
-    to the velocity and to the weights. ``work`` is shaped like ``W``.
+    to the velocity and to the weights; the velocity is flushed as there.
+    ``work`` is shaped like ``W``.
 
     Examples
     --------
@@ -210,6 +215,7 @@ def momentum_lookahead_decay(W, V, mu, decay, work=None):
     """
     V *= mu
     axpy(V, decay, W, work)
+    flush_subnormals(V, work)
     W *= 1.0 + decay
     W -= V
 
@@ -218,7 +224,8 @@ def momentum_lookahead_sign(W, V, mu, sign_step, work=None):
     """``g = sign_step * sign(W)``; ``V <- mu * V + g``; ``W <- W + g - V``, in place, ``g`` taken at ``W`` on entry.
 
     :func:`momentum_lookahead` with a term proportional to the sign of the
-    weights (``sign(0) = 0``). ``work``, shaped like ``W``, holds the term if given.
+    weights (``sign(0) = 0``); the velocity is flushed as there. ``work``,
+    shaped like ``W``, holds the term if given.
 
     Examples
     --------
@@ -231,6 +238,7 @@ def momentum_lookahead_sign(W, V, mu, sign_step, work=None):
     V *= mu
     term = scaled_sign(W, sign_step, out=work)
     V += term
+    flush_subnormals(V)
     W += term
     W -= V
 

@@ -22,6 +22,33 @@ from ._publishing import published
 from ._validation import naming
 
 
+def auto_eta(sq_norms, sample_weight=None):
+    """The learning rate of ``eta='auto'`` under SGD: ``min(0.1, 10 / mean_i ||x_i||^2)``.
+
+    Parameters
+    ----------
+    sq_norms : ndarray of shape (n_samples,)
+        Squared norms of the rows of the training data.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the mean; None, or all zero: equal weights.
+
+    Returns
+    -------
+    eta : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._estimators._classifier import auto_eta
+    >>> auto_eta(np.array([50.0, 150.0])), auto_eta(np.array([400.0]))
+    (0.1, 0.025)
+    """
+    if sample_weight is not None and not np.any(sample_weight):
+        sample_weight = None
+    mean_sq_norm = float(np.average(sq_norms, weights=sample_weight))
+    return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
+
+
 class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     """Multilayer perceptron classifier trained by mini-batch SGD with L1 done right.
 
@@ -94,8 +121,14 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
-    max_iter : int, default=200
-        Maximum number of epochs (passes over the training data).
+    max_iter : int or 'auto', default='auto'
+        Maximum number of epochs (passes over the training data) of
+        :meth:`fit`, and the length the 'anneal' schedule plans for. 'auto'
+        is ``ceil(1.2e6 / n_samples)`` clipped to [10, 200]: 200 epochs (as
+        scikit-learn's MLPs) for up to 6,000 training samples, 20 for
+        60,000, 10 from 120,000: about 1.2 million samples seen, which is
+        where longer training stopped paying on MNIST (see the defaults
+        table of the benchmarks page).
     learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
         Schedule of the learning rate ``eta_t``: 'anneal' keeps ``eta`` for
         the first half of the ``max_iter`` epochs of :meth:`fit`, then
@@ -283,7 +316,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         lmbda=3e-4,
         eta="auto",
         batch_size="auto",
-        max_iter=200,
+        max_iter="auto",
         learning_rate="anneal",
         power_t=0.5,
         momentum=0.9,
@@ -473,8 +506,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         return relative_weights(sample_weight * per_sample)
 
     def _auto_eta(self, sq_norms, Y, sample_weight):
-        mean_sq_norm = float(np.average(sq_norms, weights=sample_weight))
-        return 0.1 if mean_sq_norm <= 100.0 else 10.0 / mean_sq_norm
+        return auto_eta(sq_norms, sample_weight)
 
     def _validation_score(self, X, y, sample_weight):
         return accuracy_score(y, self.predict(X), sample_weight=sample_weight)

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
 from .._network._mlp import init_params, weight_layout
-from .._training._batches import resolve_batch_size
+from .._training._batches import resolve_batch_size, resolve_max_iter
 from .._training._debias import debias
 from .._training._loop import (
     INTERRUPTED,
@@ -154,7 +154,11 @@ class TrainingMixin:
         stopping = Stopping(self.tol, self.n_iter_no_change)
         n_iter = state.n_iter
         ended = trainer.run_epochs(
-            state, 1 if incremental else self.max_iter, planned=not incremental,
+            state,
+            1 if incremental else resolve_max_iter(
+                self.max_iter, X.shape[0] if rows is None else len(rows)
+            ),
+            planned=not incremental,
             stopping=stopping, validation=validation,
         )
         if self.reweight and not incremental:

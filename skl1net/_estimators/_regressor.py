@@ -63,8 +63,14 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
     batch_size : int or 'auto', default='auto'
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
-    max_iter : int, default=200
-        Maximum number of epochs.
+    max_iter : int or 'auto', default='auto'
+        Maximum number of epochs (passes over the training data) of
+        :meth:`fit`, and the length the 'anneal' schedule plans for. 'auto'
+        is ``ceil(1.2e6 / n_samples)`` clipped to [10, 200]: 200 epochs (as
+        scikit-learn's MLPs) for up to 6,000 training samples, 20 for
+        60,000, 10 from 120,000: about 1.2 million samples seen, which is
+        where longer training stopped paying on MNIST (see the defaults
+        table of the benchmarks page).
     learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
         Schedule of the learning rate, as for :class:`~skl1net.L1MLPClassifier`.
     power_t : float, default=0.5
@@ -216,7 +222,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         lmbda=1e-3,
         eta="auto",
         batch_size="auto",
-        max_iter=200,
+        max_iter="auto",
         learning_rate="anneal",
         power_t=0.5,
         momentum=0.9,

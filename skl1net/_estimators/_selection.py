@@ -34,17 +34,23 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
 from ..penalties import GroupL1Prox, L1Prox, Penalty
-from ._classifier import L1MLPClassifier
+from ._classifier import L1MLPClassifier, auto_eta
 from ._publishing import publish, published, working_copy
 from ._regressor import L1MLPRegressor
 
 #: Penalties whose prox leaves whole rows of the first layer exactly zero.
 _SPARSE_PENALTIES = ("group_l1_prox", "l1_prox")
+
+#: The default classifier's learning rate is this many times that of
+#: ``eta='auto'`` on the data it is fitted on; it picked better features on
+#: MNIST (see the feature selection page of the user guide).
+_ETA_FACTOR = 2.0
 
 
 def _row_norms(W):
@@ -77,8 +83,10 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         own ``lmbda`` is None); its ``lmbda`` (``> 0``) starts the
         path and its ``max_iter`` is the first fit's epoch budget. None:
         ``L1MLPClassifier(penalty='group_l1_prox', max_iter=30)`` for class
-        targets, ``L1MLPRegressor(penalty='group_l1_prox', max_iter=30)``
-        otherwise.
+        targets, at twice the learning rate ``eta='auto'`` would take on the
+        data it is fitted on (0.2 for rows of mean squared norm up to 100),
+        which picks better features;
+        ``L1MLPRegressor(penalty='group_l1_prox', max_iter=30)`` otherwise.
     n_features_to_select : int or float, default=None
         Number of features to select; a float in (0, 1) is a fraction of the
         features (rounded, at least 1); None: half of them.
@@ -180,13 +188,16 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.refit = refit
         self.random_state = random_state
 
-    def _network(self, y):
-        """The network to follow: a clone of ``estimator``, or the default for ``y``."""
+    def _network(self, X, y, sample_weight):
+        """The network to fit on ``X``: a clone of ``estimator``, or the default for ``y``."""
         if self.estimator is None:
             kind = type_of_target(y)
             classes = ("binary", "multiclass", "multilabel-indicator")
-            cls = L1MLPClassifier if kind in classes else L1MLPRegressor
-            net = cls(penalty="group_l1_prox", max_iter=30)
+            if kind in classes:
+                rate = _ETA_FACTOR * auto_eta(row_norms(X, squared=True), sample_weight)
+                net = L1MLPClassifier(penalty="group_l1_prox", max_iter=30, eta=rate)
+            else:
+                net = L1MLPRegressor(penalty="group_l1_prox", max_iter=30)
         else:
             net = clone(self.estimator)
         if self.random_state is not None:
@@ -268,14 +279,15 @@ class L1FeatureSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             )
         self._check_estimator()
         k = self._n_to_select(X.shape[1])
-        net = self._network(y).set_params(warm_start=True)
+        net = self._network(X, y, sample_weight).set_params(warm_start=True)
         support, ranking, path = self._follow_path(net, X, y, sample_weight, k)
         estimator = None
         if self.refit:
-            estimator = self._network(y).set_params(warm_start=False)
+            X_selected = X[:, np.flatnonzero(support)]
+            estimator = self._network(X_selected, y, sample_weight).set_params(warm_start=False)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", InputScaleWarning)  # (said by the path)
-                estimator.fit(X[:, np.flatnonzero(support)], y, sample_weight=sample_weight)
+                estimator.fit(X_selected, y, sample_weight=sample_weight)
         # set the fitted attributes only once everything has succeeded
         self.support_, self.ranking_ = support, ranking
         self.n_features_ = int(support.sum())

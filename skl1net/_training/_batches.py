@@ -1,4 +1,4 @@
-"""Mini-batches: the batch size a fit uses and the iterator over a row order."""
+"""Mini-batches: the batch size and number of epochs a fit uses, and the iterator over a row order."""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
@@ -30,6 +30,32 @@ def resolve_batch_size(batch_size, n_samples):
             stacklevel=2,
         )
     return min(batch_size, n_samples)
+
+
+#: ``max_iter='auto'`` plans a fit for about this many samples seen: 20 epochs
+#: of MNIST's 60,000 images (see docs/benchmarks.rst, "Defaults").
+AUTO_SAMPLES = 1_200_000
+#: The fewest and the most epochs of ``max_iter='auto'``.
+AUTO_EPOCHS = (10, 200)
+
+
+def resolve_max_iter(max_iter, n_samples):
+    """The epochs a fit on ``n_samples`` rows is planned for: ``max_iter``, or its 'auto' value.
+
+    'auto' is ``ceil(AUTO_SAMPLES / n_samples)`` clipped to ``AUTO_EPOCHS``:
+    200 epochs (scikit-learn's ``max_iter``) up to 6,000 samples, 20 for
+    60,000, at least 10.
+
+    Examples
+    --------
+    >>> from skl1net._training._batches import resolve_max_iter
+    >>> resolve_max_iter("auto", 1797), resolve_max_iter("auto", 60_000), resolve_max_iter(7, 60_000)
+    (200, 20, 7)
+    """
+    if isinstance(max_iter, str) and max_iter == "auto":
+        low, high = AUTO_EPOCHS
+        return int(min(high, max(low, -(-AUTO_SAMPLES // max(int(n_samples), 1)))))
+    return int(max_iter)
 
 
 class MiniBatches:

@@ -27,7 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.extmath import row_norms
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import indexable
+from sklearn.utils.validation import _num_samples, indexable
 
 from .._estimators._base import training_data
 from .._estimators._checks import check_sparse_structure, relative_weights
@@ -35,6 +35,7 @@ from .._estimators._validation import warn_if_unscaled
 from .._network._mlp import LOSSES, Workspace, forward, init_params
 from ..exceptions import ConstantOutputWarning, InputScaleWarning
 from ..penalties import make_penalty, total_value
+from ._batches import resolve_max_iter
 from ._split import validation_split
 
 
@@ -196,8 +197,11 @@ class PathEntry:
     model: object = field(default=None, repr=False)
 
 
-def warm_budget(estimator, warm_max_iter="auto"):
+def warm_budget(estimator, warm_max_iter="auto", n_samples=None):
     """Epochs of each warm-started fit of a path (see the module docstring).
+
+    ``n_samples``, the rows of the path's data, resolves ``max_iter='auto'``
+    (:func:`~skl1net._training._batches.resolve_max_iter`).
 
     Examples
     --------
@@ -205,8 +209,10 @@ def warm_budget(estimator, warm_max_iter="auto"):
     >>> from skl1net._training._path import warm_budget
     >>> warm_budget(L1MLPClassifier(max_iter=200)), warm_budget(L1MLPClassifier(max_iter=5))
     (20, 5)
+    >>> warm_budget(L1MLPClassifier(max_iter="auto"), n_samples=60_000)
+    10
     """
-    max_iter = estimator.max_iter
+    max_iter = resolve_max_iter(estimator.max_iter, 1 if n_samples is None else n_samples)
     if warm_max_iter is None:
         return max_iter
     if isinstance(warm_max_iter, str) and warm_max_iter == "auto":
@@ -239,7 +245,7 @@ def walk(estimator, X, y, lmbdas, warm_max_iter="auto", sample_weight=None):
     ([1, 0], True)
     """
     est = clone(estimator).set_params(warm_start=True)
-    budget = warm_budget(estimator, warm_max_iter)
+    budget = warm_budget(estimator, warm_max_iter, _num_samples(X))
     for step, i in enumerate(np.argsort(lmbdas, kind="stable")):
         n_iter = getattr(est, "n_iter_", 0)
         est.set_params(lmbda=float(lmbdas[i]), max_iter=budget if step else estimator.max_iter)

@@ -70,7 +70,7 @@ def _hidden(text):
     return tuple(_positive_int(part) for part in parts)
 
 
-def _batch_size(text):
+def _auto_or_positive_int(text):
     return text if text == "auto" else _positive_int(text)
 
 
@@ -135,7 +135,11 @@ def _training_options():
         help="hidden layer sizes, e.g. 100,50, or 'none' (default: 100)",
     )
     parent.add_argument(
-        "--epochs", type=_positive_int, default=200, help="maximum epochs (default: 200)"
+        "--epochs",
+        type=_auto_or_positive_int,
+        default="auto",
+        help="maximum epochs, or 'auto': 200 for up to 6,000 rows, fewer for more "
+        "(about 1.2 million rows seen, at least 10; default: auto)",
     )
     parent.add_argument(
         "--eta",
@@ -144,7 +148,7 @@ def _training_options():
         help="initial learning rate, or 'auto' (default: auto, see L1MLPClassifier)",
     )
     parent.add_argument(
-        "--batch-size", type=_batch_size, default="auto", help="default: min(100, rows)"
+        "--batch-size", type=_auto_or_positive_int, default="auto", help="default: min(100, rows)"
     )
     parent.add_argument(
         "--solver", choices=("sgd", "adam"), default=None,

@@ -28,6 +28,7 @@ import warnings
 
 import numpy as np
 
+from .._training._batches import resolve_max_iter
 from ._columns import check_values, split_columns
 from ._io import UserError, check_outputs, one_line, require, write_table
 from ._models import save_model
@@ -92,7 +93,8 @@ def fit(model, X, y, args, desc):
         if not show:
             model.fit(X, y)
         else:
-            with tqdm(total=mlp.max_iter, desc=desc, unit="epoch", leave=False) as bar:
+            epochs = resolve_max_iter(mlp.max_iter, X.shape[0])
+            with tqdm(total=epochs, desc=desc, unit="epoch", leave=False) as bar:
                 mlp.set_params(verbose=True)
                 try:
                     with contextlib.redirect_stdout(_EpochCounter(bar)):
