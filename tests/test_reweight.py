@@ -145,3 +145,11 @@ def test_reweight_parameter_range(digits_split):
     X_train, _, y_train, _ = digits_split
     with pytest.raises(ValueError, match="reweight"):
         L1MLPClassifier(reweight=-1).fit(X_train, y_train)
+
+
+def test_rounds_take_the_resolved_max_iter(digits_split):
+    X_train, _, y_train, _ = digits_split
+    params = dict(hidden_layer_sizes=(8,), lmbda=3e-3, tol=0.0, n_iter_no_change=1000,
+                  random_state=0)
+    auto = L1MLPClassifier(max_iter="auto", reweight=1, **params).fit(X_train, y_train)
+    assert auto.n_iter_ == 2 * 200  # 'auto' is 200 epochs on 1,257 rows, in each round

@@ -153,12 +153,9 @@ class TrainingMixin:
         trainer = self._trainer(X, Y, sample_weight, rows)
         stopping = Stopping(self.tol, self.n_iter_no_change)
         n_iter = state.n_iter
+        max_iter = resolve_max_iter(self.max_iter, X.shape[0] if rows is None else len(rows))
         ended = trainer.run_epochs(
-            state,
-            1 if incremental else resolve_max_iter(
-                self.max_iter, X.shape[0] if rows is None else len(rows)
-            ),
-            planned=not incremental,
+            state, 1 if incremental else max_iter, planned=not incremental,
             stopping=stopping, validation=validation,
         )
         if self.reweight and not incremental:
@@ -166,7 +163,7 @@ class TrainingMixin:
                 if ended == INTERRUPTED:
                     break
                 n_iter = state.n_iter
-                ended = self._reweighted_round(state, trainer, stopping, validation)
+                ended = self._reweighted_round(state, trainer, max_iter, stopping, validation)
             # the fitted optimizer keeps the plain penalty, for partial_fit
             state.optimizer = self._continued_optimizer(state, state.optimizer)
         if self.debias and not incremental and ended != INTERRUPTED:
@@ -175,11 +172,11 @@ class TrainingMixin:
                                 trainer if rows is None else None)
         return ended
 
-    def _reweighted_round(self, state, trainer, stopping, validation):
+    def _reweighted_round(self, state, trainer, max_iter, stopping, validation):
         """One round of reweighted L1 (:mod:`skl1net._training._reweight`) on ``state``; what ended it.
 
         A fresh optimizer of the same solver and initial rate trains
-        ``max_iter`` epochs under :class:`~skl1net.penalties.WeightedL1Prox`
+        ``max_iter`` epochs (the fit's, resolved) under :class:`~skl1net.penalties.WeightedL1Prox`
         with the strengths of the current weights; the stopping rule starts
         afresh, as the objective changed.
         """
@@ -195,7 +192,7 @@ class TrainingMixin:
         else:
             state.best_validation_score = -np.inf
         return trainer.run_epochs(
-            state, self.max_iter, planned=True, stopping=stopping, validation=validation
+            state, max_iter, planned=True, stopping=stopping, validation=validation
         )
 
     def _debias(self, state, X, Y, sample_weight, n_epochs, trainer=None):
