@@ -51,6 +51,7 @@ __all__ = [
     "L1",
     "L1Prox",
     "GroupL1Prox",
+    "WeightedL1Prox",
     "PENALTIES",
     "make_penalty",
     "total_value",
@@ -385,6 +386,72 @@ class GroupL1Prox(Penalty):
             group_soft_threshold(W, step * self.lmbda * np.sqrt(W.shape[1]))
         else:
             _kernels.soft_threshold_inplace(W, step * self.lmbda)
+
+
+class WeightedL1Prox(Penalty):
+    """L1 penalty with a strength per weight, by its proximal operator.
+
+    ``R(W_l) = sum_ij S_l[i, j] * |W_l[i, j]|``, with ``S_l`` non-negative
+    relative strengths shaped like the weight matrix of layer ``l``: the
+    objective's term is ``lmbda * R``, and the prox soft-thresholds each
+    weight by its own ``step * lmbda * S_l[i, j]``. All strengths 1 is
+    :class:`L1Prox`. The estimators' ``reweight`` builds it (the adaptive
+    lasso: see :mod:`skl1net._training._reweight`); it trains through the
+    optimizers' generic path (no fused kernel).
+
+    Parameters
+    ----------
+    lmbda : float or None, default=None
+        Strength of the penalty, on the per-sample scale.
+    strengths : list of ndarray or None, default=None
+        ``S_l`` for each weight matrix, in layer order; None: all 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net.penalties import WeightedL1Prox
+    >>> W = np.array([[0.5, -0.5, 0.05]])
+    >>> penalty = WeightedL1Prox(0.1, [np.array([[0.5, 2.0, 1.0]])])
+    >>> round(penalty.value(W, layer=0), 4)
+    0.13
+    >>> penalty.prox(W, step=1.0, layer=0); W
+    array([[ 0.45, -0.3 ,  0.  ]])
+    """
+
+    def __init__(self, lmbda=None, strengths=None):
+        super().__init__(lmbda)
+        self.strengths = strengths
+
+    def _strength(self, W, layer):
+        if self.strengths is None:
+            return 1.0
+        S = self.strengths[layer]
+        if S.shape != W.shape:
+            raise ValueError(
+                f"WeightedL1Prox has strengths of shape {S.shape} for layer {layer}, "
+                f"whose weights have shape {W.shape}."
+            )
+        return S
+
+    def value(self, W, layer):
+        S = self._strength(W, layer)
+        if np.ndim(S):
+            return self.lmbda * float(np.einsum("ij,ij->", S, np.abs(W), dtype=np.float64))
+        return self.lmbda * _abs_sum(W)
+
+    def prox(self, W, step, layer):
+        """Soft-threshold ``W`` in place by ``step * lmbda * strengths[layer]``, entry by entry."""
+        if not self.lmbda:
+            return
+        S = self._strength(W, layer)
+        if np.ndim(S) and not np.ndim(step):
+            _kernels.soft_threshold_scaled(W, S, step * self.lmbda)
+        else:
+            _kernels.soft_threshold_inplace(W, S * (step * self.lmbda))
+
+    def __repr__(self):
+        given = "None" if self.strengths is None else f"<{len(self.strengths)} arrays>"
+        return f"{type(self).__name__}(lmbda={self.lmbda!r}, strengths={given})"
 
 
 #: The built-in penalties by the name ``L1MLPClassifier(penalty=...)`` accepts.

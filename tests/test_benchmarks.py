@@ -217,3 +217,26 @@ def test_adam_step_benchmark_times_each_part():
         times = bench.child(solver, fused, np.dtype(np.float32), steps=2, repeat=1)
         assert set(times) == {"step", "opt"} and all(t > 0 for t in times.values())
     assert all(t > 0 for t in bench.subnormal_cost(np.dtype(np.float64), repeat=1))
+
+
+def test_lenet_benchmark_rows_and_summary(monkeypatch):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    bench = load("bench_lenet")
+    monkeypatch.setattr(bench, "HIDDEN", (20, 10))
+    monkeypatch.setattr(bench, "EPOCHS", 3)
+    X, y = load_digits(return_X_y=True)
+    data = train_test_split(X / 16, y, random_state=0)
+    rows = [bench.measure(name, bench.CONFIGS[name], 0, data) for name in bench.CONFIGS]
+    for r in rows:
+        assert 0 <= r["error"] <= 100 and 0 <= r["zeros"] < 100 and r["compression"] >= 1
+        assert len(r["layers"]) == 3 and len(r["units"]) == 2
+        assert r["pixels"] <= 64 and r["units"][0] <= 20 and r["units"][1] <= 10
+        assert r["proba_diff"] < 1e-5  # compact() predicts as the sparse model
+    by_name = {r["config"]: r for r in rows}
+    assert by_name["reweight=2"]["epochs"] > by_name["l1_prox"]["epochs"]
+    text = bench.summary(rows, [0])
+    for name in bench.CONFIGS:
+        assert name in text
+    assert "Han et al. 2015" in text and "219-214-100" in text

@@ -25,6 +25,7 @@ def test_sklearn_compatible_estimator(estimator, check):
         ),
         L1MLPClassifier(penalty="group_l1_prox"),
         L1MLPClassifier(debias=True),
+        L1MLPClassifier(reweight=1, debias=True),
     ]
 )
 def test_sklearn_compatible(estimator, check):

@@ -100,6 +100,25 @@ def test_soft_threshold_is_exactly_numpy(dtype, t):
 
 @compiled_only
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_soft_threshold_scaled_is_exactly_numpy(dtype, order):
+    # per-entry thresholds scale * S ('reweight'): strengths 1 at the edge values
+    W = np.asarray(edge_weights(dtype, t=0.25), order=order)
+    S = np.random.default_rng(3).uniform(0, 3, size=W.shape).astype(dtype)
+    S.reshape(-1)[:10] = 1.0
+    S.reshape(-1)[-1] = 0.0
+    S = np.asarray(S, order=order)
+    ([Wc, _], _), ([Wn, _], _) = both("soft_threshold_scaled", W, S, 0.25)
+    np.testing.assert_array_equal(Wc, Wn)
+    assert Wc.flags.f_contiguous == (order == "F")
+    t = dtype(0.25) * S
+    np.testing.assert_array_equal(Wc, W - np.clip(W, -t, t))
+    assert Wc.reshape(-1)[4] == 0 and Wc.reshape(-1)[5] == 0  # |W| == t lands on zero
+    assert Wc.reshape(-1)[-1] == W.reshape(-1)[-1]  # strength 0: unchanged
+
+
+@compiled_only
+@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(6,), (5, 7), (0, 3)])
 def test_axpy_matches_numpy(dtype, shape):
     rng = np.random.default_rng(2)
@@ -271,6 +290,7 @@ def test_fortran_ordered_arrays_take_the_typed_loops(dtype, monkeypatch):
     for name, args in [
         ("add_scaled_sign", lambda: (W.copy(order="K"), -0.3, G.copy(order="K"))),
         ("soft_threshold_inplace", lambda: (W.copy(order="K"), 0.25)),
+        ("soft_threshold_scaled", lambda: (W.copy(order="K"), np.abs(H), 0.25)),
         ("axpy", lambda: (G.copy(order="K"), 1.9, H)),
         ("axpy_soft_threshold", lambda: (W.copy(order="K"), 1.9, H, 0.25)),
         ("momentum_lookahead", lambda: (G.copy(order="K"), H.copy(order="K"), 0.9)),

@@ -86,6 +86,20 @@ def _soft_threshold_inplace(floating[:, ::1] W, double threshold):
         w[i] = _shrink(w[i], t)
 
 
+def _soft_threshold_scaled(floating[:, ::1] W, const floating[:, ::1] S, double scale):
+    cdef Py_ssize_t i, n = _size(W)
+    cdef floating a = <floating>scale
+    cdef floating *w
+    cdef const floating *s
+    if S.shape[0] != W.shape[0] or S.shape[1] != W.shape[1]:
+        raise ValueError("W and S must have the same shape")
+    if n == 0:
+        return
+    w, s = &W[0, 0], &S[0, 0]
+    for i in range(n):
+        w[i] = _shrink(w[i], a * s[i])
+
+
 def _axpy_soft_threshold(floating[:, ::1] W, double alpha, const floating[:, ::1] V,
                          double threshold):
     cdef Py_ssize_t i, n = _size(W)
@@ -372,6 +386,15 @@ def soft_threshold_inplace(W, threshold, work=None):
         _soft_threshold_inplace(_c_ordered(W)[0], threshold)
     except (ValueError, TypeError):
         _npkernels.soft_threshold_inplace(W, threshold, work)
+
+
+def soft_threshold_scaled(W, S, double scale, work=None):
+    """``W <- soft_threshold(W, scale * S)`` in place: per-entry thresholds ``scale * S``."""
+    try:
+        W_, S_ = _c_ordered(W, S)
+        _soft_threshold_scaled(W_, S_, scale)
+    except (ValueError, TypeError):
+        _npkernels.soft_threshold_scaled(W, S, scale, work)
 
 
 def _matrices(A, *others):

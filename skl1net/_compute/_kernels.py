@@ -35,6 +35,7 @@ from . import _npkernels
 NAMES = (
     "add_scaled_sign",
     "soft_threshold_inplace",
+    "soft_threshold_scaled",
     "axpy",
     "axpy_soft_threshold",
     "momentum_lookahead",
@@ -86,6 +87,7 @@ _chosen = compiled if COMPILED else _npkernels
 
 add_scaled_sign = _chosen.add_scaled_sign
 soft_threshold_inplace = _chosen.soft_threshold_inplace
+soft_threshold_scaled = _chosen.soft_threshold_scaled
 axpy = _chosen.axpy
 axpy_soft_threshold = _chosen.axpy_soft_threshold
 momentum_lookahead = _chosen.momentum_lookahead

@@ -126,6 +126,24 @@ def soft_threshold_inplace(W, threshold, work=None):
     W -= np.clip(W, -threshold, threshold, out=work)
 
 
+def soft_threshold_scaled(W, S, scale, work=None):
+    """``W <- soft_threshold(W, scale * S)`` in place: the per-entry thresholds ``scale * S``.
+
+    ``S`` is an array shaped like ``W`` (non-negative), ``scale`` a float;
+    ``work``, if given, holds the thresholds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._compute._npkernels import soft_threshold_scaled
+    >>> W = np.array([[-2.0, -0.5, 0.3, 1.5]])
+    >>> soft_threshold_scaled(W, np.array([[1.0, 1.0, 0.0, 2.0]]), 0.5); W
+    array([[-1.5,  0. ,  0.3,  0.5]])
+    """
+    t = np.multiply(S, W.dtype.type(scale), out=work)
+    W -= np.clip(W, -t, t)
+
+
 def axpy(y, alpha, x, work=None):
     """``y += alpha * x`` in place: two passes through ``work`` if given.
 

@@ -33,7 +33,7 @@ from .._training._loop import INTERRUPTED
 from ..exceptions import ConstantOutputWarning
 from .._optim._adam import AUTO_ETA as ADAM_AUTO_ETA
 from .._training._loop import SOLVERS
-from ..penalties import PENALTIES, Penalty
+from ..penalties import PENALTIES, L1Prox, Penalty
 from ._fitting import TrainingMixin
 from ._persistence import VersionedStateMixin
 from ._publishing import publish, working_copy
@@ -146,6 +146,7 @@ class BaseL1MLP(
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
         "debias": ["boolean"],
+        "reweight": [Interval(Integral, 0, None, closed="left")],
         "working_set": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -175,6 +176,7 @@ class BaseL1MLP(
         random_state,
         verbose,
         debias=False,
+        reweight=0,
         working_set=False,
         solver="sgd",
         beta_1=0.9,
@@ -203,6 +205,7 @@ class BaseL1MLP(
         self.validation_fraction = validation_fraction
         self.warm_start = warm_start
         self.debias = debias
+        self.reweight = reweight
         self.working_set = working_set
         self.random_state = random_state
         self.verbose = verbose
@@ -251,6 +254,8 @@ class BaseL1MLP(
         """
         if self.early_stopping and self.validation_fraction <= 0:
             raise ValueError("early_stopping=True needs validation_fraction > 0.")
+        if self.reweight:
+            self._check_reweight()
         if first:
             return self._hidden_sizes()
         check_model(self)  # training goes on from these weights: they must be a network
@@ -271,6 +276,21 @@ class BaseL1MLP(
                 "with warm_start=False."
             )
         return fitted
+
+    def _check_reweight(self):
+        """Errors for ``reweight > 0`` with what it cannot train."""
+        penalty = self.penalty
+        if not (penalty == "l1_prox" or type(penalty) is L1Prox):
+            raise ValueError(
+                f"reweight={self.reweight} reweights the element-wise L1 penalty: it needs "
+                f"penalty='l1_prox', got penalty={penalty!r}."
+            )
+        if self.working_set:
+            raise ValueError(
+                "reweight > 0 and working_set=True cannot be combined: the per-weight "
+                "strengths of the reweighted rounds cover the whole network. Set "
+                "working_set=False."
+            )
 
     def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):
         check_sparse_structure(X)  # before any compiled code follows its indices

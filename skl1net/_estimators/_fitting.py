@@ -24,6 +24,7 @@ from .._training._batches import resolve_batch_size, resolve_max_iter
 from .._training._debias import debias
 from .._training._loop import (
     INTERRUPTED,
+    initial_rate,
     Stopping,
     Trainer,
     TrainingState,
@@ -31,9 +32,10 @@ from .._training._loop import (
     solver_of,
     reconfigure_optimizer,
 )
+from .._training._reweight import strengths as reweighted_strengths
 from .._training._split import early_stopping_split
 from .._training._working_set import WorkingSet
-from ..penalties import make_penalty
+from ..penalties import WeightedL1Prox, make_penalty
 from ._checks import check_features_not_overflowing
 
 #: The fitted attribute that holds each field of a :class:`TrainingState`.
@@ -122,13 +124,17 @@ class TrainingMixin:
                 penalty, eta, state.coefs, state.intercepts, solver=self.solver, **settings
             )
         # a data-dependent eta such as 'auto' keeps its first value
+        return self._continued_optimizer(state, copy.deepcopy(state.optimizer))
+
+    def _continued_optimizer(self, state, optimizer):
+        """``optimizer`` (its state kept) with the current hyperparameters and the estimator's penalty."""
         return reconfigure_optimizer(
-            copy.deepcopy(state.optimizer),
+            optimizer,
             state.coefs,
             state.intercepts,
-            penalty=penalty,
+            penalty=make_penalty(self.penalty, self.lmbda),
             eta=self.eta if isinstance(self.eta, Real) else None,
-            **settings,
+            learning_rate=self.learning_rate, power_t=self.power_t, **self._optimizer_params(),
         )
 
     def _train(self, state, X, Y, sample_weight, y, stratify, incremental):
@@ -149,19 +155,47 @@ class TrainingMixin:
         trainer = self._trainer(X, Y, sample_weight, rows)
         stopping = Stopping(self.tol, self.n_iter_no_change)
         n_iter = state.n_iter
+        max_iter = resolve_max_iter(self.max_iter, X.shape[0] if rows is None else len(rows))
         ended = trainer.run_epochs(
-            state,
-            1 if incremental else resolve_max_iter(
-                self.max_iter, X.shape[0] if rows is None else len(rows)
-            ),
-            planned=not incremental,
+            state, 1 if incremental else max_iter, planned=not incremental,
             stopping=stopping, validation=validation,
         )
+        if self.reweight and not incremental:
+            for _ in range(self.reweight):
+                if ended == INTERRUPTED:
+                    break
+                n_iter = state.n_iter
+                ended = self._reweighted_round(state, trainer, max_iter, stopping, validation)
+            # the fitted optimizer keeps the plain penalty, for partial_fit
+            state.optimizer = self._continued_optimizer(state, state.optimizer)
         if self.debias and not incremental and ended != INTERRUPTED:
             # the debiasing epochs train on all the rows
             return self._debias(state, X, Y, sample_weight, state.n_iter - n_iter,
                                 trainer if rows is None else None)
         return ended
+
+    def _reweighted_round(self, state, trainer, max_iter, stopping, validation):
+        """One round of reweighted L1 (:mod:`skl1net._training._reweight`) on ``state``; what ended it.
+
+        A fresh optimizer of the same solver and initial rate trains
+        ``max_iter`` epochs (the fit's, resolved) under :class:`~skl1net.penalties.WeightedL1Prox`
+        with the strengths of the current weights; the stopping rule starts
+        afresh, as the objective changed.
+        """
+        penalty = WeightedL1Prox(self.lmbda, reweighted_strengths(state.coefs))
+        state.optimizer = make_optimizer(
+            penalty, initial_rate(state.optimizer), state.coefs, state.intercepts,
+            solver=self.solver, learning_rate=self.learning_rate, power_t=self.power_t,
+            **self._optimizer_params(),
+        )
+        state.no_improvement_count = 0
+        if validation is None:
+            state.best_loss = np.inf
+        else:
+            state.best_validation_score = -np.inf
+        return trainer.run_epochs(
+            state, max_iter, planned=True, stopping=stopping, validation=validation
+        )
 
     def _debias(self, state, X, Y, sample_weight, n_epochs, trainer=None):
         """The debiasing phase after ``n_epochs`` penalized epochs, on all the rows; INTERRUPTED or None."""

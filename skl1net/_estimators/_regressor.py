@@ -64,13 +64,9 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         Mini-batch size; 'auto' is ``min(100, n_samples)`` (scikit-learn's
         MLPs use 200).
     max_iter : int or 'auto', default='auto'
-        Maximum number of epochs (passes over the training data) of
-        :meth:`fit`, and the length the 'anneal' schedule plans for. 'auto'
-        is ``ceil(1.2e6 / n_samples)`` clipped to [10, 200]: 200 epochs (as
-        scikit-learn's MLPs) for up to 6,000 training samples, 20 for
-        60,000, 10 from 120,000: about 1.2 million samples seen, which is
-        where longer training stopped paying on MNIST (see the defaults
-        table of the benchmarks page).
+        Maximum number of epochs of :meth:`fit`, as for
+        :class:`~skl1net.L1MLPClassifier`: 'auto' is ``ceil(1.2e6 / n_samples)``
+        clipped to [10, 200].
     learning_rate : {'anneal', 'constant', 'invscaling', 'adaptive'}, default='anneal'
         Schedule of the learning rate, as for :class:`~skl1net.L1MLPClassifier`.
     power_t : float, default=0.5
@@ -121,6 +117,18 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         weights without the penalty (zeros held at zero) for
         ``min(epochs, max(10, ceil(epochs / 4)))`` epochs, with a learning
         rate decreasing linearly from ``eta / 2``; see :mod:`skl1net._training._debias`.
+    reweight : int, default=0
+        Rounds of reweighted L1 (the adaptive lasso) after the penalized
+        epochs of :meth:`fit`, each of ``max_iter`` more epochs warm-started
+        with a fresh optimizer, in which each weight's penalty is ``lmbda``
+        times a strength inversely proportional to its magnitude at the end
+        of the previous round, ``c / (|w| + 0.1 * w_bar)`` (``w_bar`` the
+        mean non-zero magnitude, ``c`` such that the penalty of those
+        weights is unchanged): small weights are pushed out, large ones
+        barely shrink, and the rounds approach an L0 penalty. Needs
+        ``penalty='l1_prox'``; ``debias`` follows the last round;
+        :meth:`partial_fit` never reweights (it trains the plain penalty).
+        See :mod:`skl1net._training._reweight` and :doc:`/sparse_networks`.
     working_set : bool, default=False
         Train each epoch on the live part of the network only: input
         features whose first-layer weights are all zero and hidden units
@@ -228,6 +236,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         random_state=None,
         verbose=False,
         debias=False,
+        reweight=0,
         working_set=False,
     ):
         super().__init__(
@@ -251,6 +260,7 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
             random_state=random_state,
             verbose=verbose,
             debias=debias,
+            reweight=reweight,
             working_set=working_set,
             solver=solver,
             beta_1=beta_1,
