@@ -67,8 +67,9 @@ def test_weighted_prox_is_the_per_entry_soft_threshold():
 def test_a_round_is_a_warm_start_under_the_weighted_penalty(digits_split, solver):
     """reweight=1 is fit, then strengths from its weights, then a warm-started fit."""
     X_train, X_test, y_train, _ = digits_split
+    # debiasing pinned off: the epochs counted are those of the rounds
     params = dict(hidden_layer_sizes=(16,), lmbda=3e-3, eta=0.05, max_iter=6,
-                  solver=solver, random_state=0)
+                  solver=solver, random_state=0, debias=False)
     if solver == "adam":
         params.update(eta=0.003, lmbda=1e-3)
     by_hand = L1MLPClassifier(**params).fit(X_train, y_train)
@@ -87,13 +88,14 @@ def test_a_round_is_a_warm_start_under_the_weighted_penalty(digits_split, solver
 
 def test_reweighting_prunes_more_and_debias_follows_the_last_round(digits_split):
     X_train, X_test, y_train, y_test = digits_split
-    params = dict(hidden_layer_sizes=(50,), lmbda=1e-3, max_iter=30, random_state=0)
+    params = dict(hidden_layer_sizes=(50,), lmbda=1e-3, max_iter=30, random_state=0,
+                  solver="sgd")
     plain = L1MLPClassifier(debias=True, **params).fit(X_train, y_train)
     rounds = L1MLPClassifier(debias=True, reweight=2, **params).fit(X_train, y_train)
     assert rounds.zero_fraction_ > plain.zero_fraction_ + 0.1
     assert rounds.score(X_test, y_test) > 0.9
     # three planned runs, then 10 debiasing epochs (after the last round's 30)
-    no_debias = L1MLPClassifier(reweight=2, **params).fit(X_train, y_train)
+    no_debias = L1MLPClassifier(reweight=2, debias=False, **params).fit(X_train, y_train)
     assert rounds.n_iter_ == no_debias.n_iter_ + 10
     for W, V in zip(rounds.coefs_, no_debias.coefs_):
         np.testing.assert_array_equal(W == 0, V == 0)
@@ -101,7 +103,9 @@ def test_reweighting_prunes_more_and_debias_follows_the_last_round(digits_split)
 
 def test_partial_fit_never_reweights(digits_split):
     X_train, _, y_train, _ = digits_split
-    params = dict(hidden_layer_sizes=(16,), lmbda=3e-3, eta=0.05, max_iter=5, random_state=0)
+    # SGD's step size, without debiasing: the epochs counted are those of the rounds
+    params = dict(hidden_layer_sizes=(16,), lmbda=3e-3, eta=0.05, max_iter=5, random_state=0,
+                  solver="sgd", debias=False)
     a = L1MLPClassifier(reweight=2, **params).fit(X_train, y_train)
     b = copy.deepcopy(a)
     b.set_params(reweight=0)
@@ -150,6 +154,7 @@ def test_reweight_parameter_range(digits_split):
 def test_rounds_take_the_resolved_max_iter(digits_split):
     X_train, _, y_train, _ = digits_split
     params = dict(hidden_layer_sizes=(8,), lmbda=3e-3, tol=0.0, n_iter_no_change=1000,
-                  random_state=0)
+                  random_state=0, debias=False)  # the epochs counted are the rounds'
+
     auto = L1MLPClassifier(max_iter="auto", reweight=1, **params).fit(X_train, y_train)
     assert auto.n_iter_ == 2 * 200  # 'auto' is 200 epochs on 1,257 rows, in each round
