@@ -119,16 +119,9 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         rate decreasing linearly from ``eta / 2``; see :mod:`skl1net._training._debias`.
     reweight : int, default=0
         Rounds of reweighted L1 (the adaptive lasso) after the penalized
-        epochs of :meth:`fit`, each of ``max_iter`` more epochs warm-started
-        with a fresh optimizer, in which each weight's penalty is ``lmbda``
-        times a strength inversely proportional to its magnitude at the end
-        of the previous round, ``c / (|w| + 0.1 * w_bar)`` (``w_bar`` the
-        mean non-zero magnitude, ``c`` such that the penalty of those
-        weights is unchanged): small weights are pushed out, large ones
-        barely shrink, and the rounds approach an L0 penalty. Needs
-        ``penalty='l1_prox'``; ``debias`` follows the last round;
-        :meth:`partial_fit` never reweights (it trains the plain penalty).
-        See :mod:`skl1net._training._reweight` and :doc:`/sparse_networks`.
+        epochs of :meth:`fit`, as for :class:`~skl1net.L1MLPClassifier`:
+        each round's weights are penalized in inverse proportion to their
+        magnitude after the previous one. Needs ``penalty='l1_prox'``.
     working_set : bool, default=False
         Train each epoch on the live part of the network only: input
         features whose first-layer weights are all zero and hidden units
