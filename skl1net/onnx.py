@@ -86,8 +86,8 @@ def register_converters():
     >>> y = (X[:, 0] > 0).astype(int)
     >>> clf = L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0).fit(X, y)
     >>> onx = to_onnx(clf, X[:1], options={"zipmap": False})
-    >>> session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
-    >>> labels, proba = session.run(None, {"X": X})
+    >>> sess = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    >>> labels, proba = sess.run(None, {"X": X})
     >>> bool((labels == clf.predict(X)).all()), bool(np.allclose(proba, clf.predict_proba(X), atol=1e-5))
     (True, True)
     """
