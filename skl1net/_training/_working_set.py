@@ -30,9 +30,19 @@ from contextlib import contextmanager
 import numpy as np
 import scipy.sparse as sp
 
+from .._compute._blas import ProductGradient
 from .._network._mlp import Workspace
 from .._network._slices import act_at, index, is_full, live_units, put, take
 from ..penalties import GroupL1Prox
+from ._batches import MiniBatches
+
+#: The live copy of ``X`` is made again once the live input features have
+#: fallen below ``1 - RECOPY_MARGIN`` of its columns (see
+#: :meth:`WorkingSet._covering_copy`).
+RECOPY_MARGIN = 0.1
+
+#: Rows of each chunk of the optimality check's pass over the data.
+CHECK_ROWS = 2048
 
 
 def zero_row_violations(penalty, G, layer=0):
@@ -80,10 +90,12 @@ class _LeftOutGradient:
     first layer's delta it adds ``weight * X_out^T delta`` (scaled) to
     :attr:`G`, where ``X_out`` holds the batch's left-out columns, and it
     sums the bias gradient of every deeper layer into :attr:`bias_grads`.
+    Both products go through scipy's BLAS, as the training step's do (see
+    :mod:`skl1net._compute._blas`).
     """
 
     def __init__(self, n_rows, intercepts):
-        self.G = np.zeros((n_rows, len(intercepts[0])))
+        self.G = np.zeros((n_rows, len(intercepts[0])), intercepts[0].dtype)
         self.bias_grads = [np.zeros_like(b) for b in intercepts]
         self.X_out = None
         self.weight = 1.0
@@ -92,7 +104,8 @@ class _LeftOutGradient:
         if i:
             gradient.add_to_bias(self.bias_grads[i], self.weight, 1.0)
         elif self.X_out is not None:
-            self.G += (self.weight * gradient.scale) * np.asarray(self.X_out.T @ gradient.delta)
+            ProductGradient(self.X_out, gradient.delta, gradient.scale).add_to_weights(
+                self.G, self.weight, 1.0)
 
 
 class WorkingSet:
@@ -126,6 +139,7 @@ class WorkingSet:
         self._forced = None  # units of each layer re-admitted by the last check
         self._full = None
         self._x_live = None  # (features, batches on their columns)
+        self._buffer = None  # the memory of the dense live copy
         self._workspace = None
 
     def _live_units(self, state):
@@ -139,7 +153,25 @@ class WorkingSet:
                 forced[units[k]] = True
                 units[k] = np.flatnonzero(forced)
         self._forced = None
+        units[0] = self._covering_copy(units[0], state.coefs[0].shape[0])
         return units
+
+    def _covering_copy(self, features, n_features):
+        """The columns of the live copy of ``X`` if they cover ``features`` with few extra, else ``features``.
+
+        Copying the live columns of ``X`` costs about as much as an epoch on
+        them, so the copy (at first ``X`` itself, all ``n_features``
+        columns) is kept while the live features stay among its columns and
+        are at least ``1 - RECOPY_MARGIN`` of them: its extra columns are
+        features whose rows are zero, which the epoch trains as a full
+        network would.
+        """
+        copied = np.arange(n_features) if self._x_live is None else self._x_live[0]
+        if len(features) >= (1 - RECOPY_MARGIN) * len(copied) and np.isin(
+            features, copied, assume_unique=True
+        ).all():
+            return copied
+        return features
 
     @staticmethod
     def _masks(units, state):
@@ -234,17 +266,38 @@ class WorkingSet:
         ``batches`` is the full data's :class:`~skl1net._training._batches.MiniBatches`;
         ``make_batches(X)`` builds the same on other columns. The live
         columns are copied out of ``X`` (dense or CSR) once, and again only
-        when they change, so that each batch gathers its rows from them in one pass.
+        when a feature outside the copy becomes live or the live ones fall
+        well below its columns (:data:`RECOPY_MARGIN`), so that each batch
+        gathers its rows from them in one pass.
         """
         if self.units is None:
             return batches
         features = self.units[0]
+        if len(features) == batches.X.shape[1]:
+            self._x_live = None
+            return batches
         if self._x_live is None or not np.array_equal(self._x_live[0], features):
             X = batches.X
             self._x_live = None  # let the previous copy go first
-            X_live = X[:, features].tocsr() if sp.issparse(X) else np.take(X, features, axis=1)
+            if sp.issparse(X):
+                X_live = X[:, features].tocsr()
+            else:
+                X_live = np.take(X, features, axis=1, out=self._copy_buffer(X, len(features)),
+                                 mode="clip")  # ("raise" would copy through a temporary)
             self._x_live = (features, make_batches(X_live))
         return self._x_live[1]
+
+    def _copy_buffer(self, X, n_columns):
+        """A C-ordered ``(len(X), n_columns)`` array for the live copy, in the memory of the last one.
+
+        Writing into memory already in use saves the page faults of a new
+        array of the data's size; a larger copy (after re-admissions) gets new memory.
+        """
+        size = X.shape[0] * n_columns
+        if self._buffer is None or self._buffer.size < size or self._buffer.dtype != X.dtype:
+            self._buffer = None
+            self._buffer = np.empty(size, X.dtype)
+        return self._buffer[:size].reshape(X.shape[0], n_columns)
 
     # -- the optimality check ------------------------------------------------------
     def check(self, state, batches, rows, total_weight, out_activation, final=False):
@@ -310,10 +363,11 @@ class WorkingSet:
         coefs = [take(W, 0, i, units) for i, W in enumerate(state.coefs)]
         intercepts = [take(b, 1, i, units) for i, b in enumerate(state.intercepts)]
         layer_units = [len(u) for u in units]
-        ws = Workspace(layer_units, batches.batch_size, coefs[0].dtype, self.activation,
-                       out_activation)
+        chunk = min(CHECK_ROWS, max(len(rows), 1))
+        ws = Workspace(layer_units, chunk, coefs[0].dtype, self.activation, out_activation)
         collector = _LeftOutGradient(len(outs[0]), intercepts)
-        for Xb, X_out, Tb, sw, weight in self._check_batches(batches, units[0], outs[0])(rows):
+        for Xb, X_out, Tb, sw, weight in self._check_chunks(batches, rows, chunk, units[0],
+                                                            outs[0]):
             collector.X_out, collector.weight = X_out, weight / total_weight
             ws.train_step(Xb, Tb, coefs, intercepts, sw, collector)
         result[0][1][:, units[1]] = collector.G
@@ -323,14 +377,30 @@ class WorkingSet:
             G[:, units[k + 1]] = np.outer(values, collector.bias_grads[k])
         return result
 
-    @staticmethod
-    def _check_batches(batches, features, out):
-        def gen(order):
-            for Xb, Tb, sw, weight in batches(order):
-                if not len(out):
-                    yield Xb[:, features], None, Tb, sw, weight
-                elif sp.issparse(Xb):
-                    yield Xb[:, features], Xb[:, out], Tb, sw, weight
-                else:
-                    yield np.take(Xb, features, axis=1), np.take(Xb, out, axis=1), Tb, sw, weight
-        return gen
+    def _check_chunks(self, batches, rows, chunk, features, out):
+        """``(X_live, X_out, T, sw, weight)`` of the check's chunks of ``chunk`` training rows.
+
+        The check needs a full gradient, not mini-batch steps: it runs over
+        the rows in their order, in large chunks (large products run faster
+        than a training step's), which are plain views of the data when the
+        rows are all of them. The live columns come from the epochs' copy
+        of them when it holds exactly ``features``.
+        """
+        X = batches.X
+        contiguous = len(rows) == X.shape[0]  # (sorted rows)
+
+        def chunks(data):
+            return MiniBatches(data, batches.Y, batches.sample_weight, chunk,
+                               gather=not contiguous)(rows)
+
+        copied = self._x_live is not None and np.array_equal(self._x_live[0], features)
+        live = chunks(self._x_live[1].X) if copied else None
+        every = len(features) == X.shape[1]
+        for Xc, Tc, sw, weight in chunks(X):
+            X_live = next(live)[0] if copied else Xc if every else _columns(Xc, features)
+            yield X_live, _columns(Xc, out) if len(out) else None, Tc, sw, weight
+
+
+def _columns(X, columns):
+    """The ``columns`` of a dense or CSR matrix, in a new C-ordered or CSR matrix."""
+    return X[:, columns] if sp.issparse(X) else np.take(X, columns, axis=1)
