@@ -18,8 +18,14 @@ def test_debias_keeps_zeros_and_lowers_the_loss(Est, digits_split):
         params.update(eta=0.01)
     plain = Est(debias=False, **params).fit(X_train, y_train)
     debiased = Est(debias=True, **params).fit(X_train, y_train)
-    for W, V in zip(plain.coefs_, debiased.coefs_):
-        np.testing.assert_array_equal(W == 0, V == 0)
+    # the support is kept, except the outgoing weights of units without a
+    # non-zero incoming weight: constants, folded into the next bias first
+    constant = ~np.any(plain.coefs_[0] != 0, axis=0)
+    for k, (W, V) in enumerate(zip(plain.coefs_, debiased.coefs_)):
+        support = W != 0
+        if k == 1:
+            support[constant] = False
+        np.testing.assert_array_equal(V != 0, support)
     assert debiased.n_iter_ == plain.n_iter_ + 10  # ceil(20 / 2)
     assert plain.zero_fraction_ > 0.4
     assert debiased.score(X_test, y_test) > plain.score(X_test, y_test)
@@ -79,3 +85,25 @@ def test_an_interrupt_ends_the_fit_before_the_debiasing_phase(digits_split, monk
         clf.fit(X_train, y_train)
     assert clf.n_iter_ == 3 and len(calls) == 2 * 3 * 13 + 1
     assert clf._optimizer.penalty.lmbda == clf.lmbda
+
+
+def test_folding_constant_units_keeps_the_function():
+    from skl1net._network._compact import fold_constant_units
+    from skl1net._network._mlp import Workspace
+
+    rng = np.random.RandomState(0)
+    sizes = [6, 5, 4, 3]
+    coefs = [rng.randn(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+    intercepts = [rng.uniform(0.1, 1.0, b) for b in sizes[1:]]  # ReLU(b) > 0: constants
+    coefs[0][:, [1, 3]] = 0  # two units of the first hidden layer without inputs
+    coefs[1][[0, 2, 4], 2] = 0  # a unit of the second whose only inputs are those two
+    X = rng.randn(7, 6)
+
+    def forward(coefs, intercepts):
+        return Workspace(sizes, 7, np.float64, "relu", "softmax").forward(
+            X, coefs, intercepts).copy()
+
+    before = forward(coefs, intercepts)
+    assert fold_constant_units(coefs, intercepts, "relu") == 3
+    np.testing.assert_allclose(forward(coefs, intercepts), before, rtol=1e-12)
+    assert not coefs[1][[1, 3]].any() and not coefs[2][2].any()

@@ -7,6 +7,7 @@ import pytest
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
 from skl1net.penalties import L1Prox, WeightedL1Prox
+from skl1net._network._compact import fold_constant_units
 from skl1net._training._reweight import strengths
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -97,7 +98,10 @@ def test_reweighting_prunes_more_and_debias_follows_the_last_round(digits_split)
     # three planned runs, then 10 debiasing epochs (after the last round's 30)
     no_debias = L1MLPClassifier(reweight=2, debias=False, **params).fit(X_train, y_train)
     assert rounds.n_iter_ == no_debias.n_iter_ + 10
-    for W, V in zip(rounds.coefs_, no_debias.coefs_):
+    # the support of the last round, but for the units without inputs (folded)
+    support = [W.copy() for W in no_debias.coefs_]
+    fold_constant_units(support, [b.copy() for b in no_debias.intercepts_], "relu")
+    for W, V in zip(rounds.coefs_, support):
         np.testing.assert_array_equal(W == 0, V == 0)
 
 

@@ -82,24 +82,54 @@ def dead_units(coefs):
     ]
 
 
+def fold_constant_units(coefs, intercepts, activation):
+    """Fold every hidden unit without a non-zero incoming weight into the next layer's bias, in place.
+
+    Such a unit outputs the constant ``act(b_j)``: adding ``act(b_j)`` times
+    its outgoing weights to the next layer's bias and setting those weights
+    to zero computes the same function (up to float rounding) with fewer
+    non-zero weights. Layers are taken in order, so a unit left without
+    inputs by the folding of the layer before is folded too. ``coefs`` are
+    dense arrays.
+
+    Returns the number of units folded.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._network._compact import fold_constant_units
+    >>> coefs = [np.array([[1.0, 0.0]]), np.array([[2.0], [3.0]])]
+    >>> intercepts = [np.array([0.0, 0.5]), np.array([1.0])]
+    >>> fold_constant_units(coefs, intercepts, "relu"), coefs[1].ravel().tolist(), intercepts[1].tolist()
+    (1, [2.0, 0.0], [2.5])
+    """
+    act = ACTIVATIONS[activation]
+    n = 0
+    for k in range(len(coefs) - 1):
+        W_out = coefs[k + 1]
+        constant = ~np.any(coefs[k] != 0, axis=0) & np.any(W_out != 0, axis=1)
+        if constant.any():
+            values = act(intercepts[k][constant].copy())
+            # a column sum, not a product: a fit keeps to scipy's BLAS
+            intercepts[k + 1] += (values[:, None] * W_out[constant]).sum(axis=0)
+            W_out[constant] = 0
+            n += int(constant.sum())
+    return n
+
+
 def _remove_dead_units(coefs, intercepts, activation):
     """Remove dead units in place from dense ``coefs``/``intercepts`` lists."""
-    act = ACTIVATIONS[activation]
+    fold_constant_units(coefs, intercepts, activation)  # then no unit without inputs has outputs
     changed = True
     while changed:
         changed = False
         for k in range(len(coefs) - 1):
             W_in, b, W_out = coefs[k], intercepts[k], coefs[k + 1]
-            no_in = ~np.any(W_in != 0, axis=0)
-            keep = ~no_in & np.any(W_out != 0, axis=1)
+            keep = np.any(W_in != 0, axis=0) & np.any(W_out != 0, axis=1)
             if not keep.any():
                 keep[0] = True  # a layer keeps a unit: the sizes stay valid to refit
             if keep.all():
                 continue
-            # A unit without inputs outputs act(b): fold it into the next bias.
-            folded = no_in & ~keep
-            constant = act(b[folded].copy())
-            intercepts[k + 1] = intercepts[k + 1] + constant @ W_out[folded]
             coefs[k] = np.ascontiguousarray(W_in[:, keep])
             intercepts[k] = b[keep]
             coefs[k + 1] = np.ascontiguousarray(W_out[keep])

@@ -6,7 +6,12 @@ the relaxed lasso does for linear models and retraining after magnitude
 pruning does for networks (Han et al., 2015): after the penalized epochs the
 support (the non-zero weights) is frozen and more epochs of the same SGD run
 on the unpenalized loss, every weight outside the support held at zero by a
-:class:`~skl1net._optim._constraints.FixedSupport` constraint.
+:class:`~skl1net._optim._constraints.FixedSupport` constraint. A hidden unit
+without a non-zero incoming weight stays the constant ``act(b_j)`` under that
+constraint, which the next layer's bias can absorb: such units are first
+folded into the next bias (:func:`~skl1net._network._compact.fold_constant_units`,
+the same function), so that their outgoing weights leave the support and the
+working set leaves them out.
 
 The phase runs :func:`n_debias_epochs` epochs, with fresh momentum and a
 learning rate falling linearly from ``ETA_FRACTION * eta`` to ``1 / n`` of
@@ -22,6 +27,7 @@ import math
 
 import numpy as np
 
+from .._network._compact import fold_constant_units
 from .._optim._constraints import FixedSupport
 from .._optim._schedules import LinearDecay
 from ._loop import INTERRUPTED, initial_rate, make_constrained_optimizer
@@ -76,6 +82,7 @@ def debias(trainer, state, n_epochs, stopping):
     penalized = state.optimizer
     saved = state.best_loss, state.no_improvement_count
     n = n_debias_epochs(n_epochs)
+    fold_constant_units(state.coefs, state.intercepts, trainer.activation)
     state.optimizer = make_constrained_optimizer(
         penalized,
         FixedSupport([W != 0 for W in state.coefs]),
