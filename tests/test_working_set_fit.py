@@ -142,6 +142,26 @@ def test_readmits_a_zeroed_row_that_the_data_wants(left_out):
     _assert_zero_rows_optimal(clf, X, y, left_out, some=False)
 
 
+@pytest.mark.parametrize("rounds", [0, 2])
+def test_final_check_readmits_violators_then_the_whole_network(rounds, left_out, monkeypatch):
+    from skl1net._training import _loop
+
+    monkeypatch.setattr(_loop, "FINAL_ROUNDS", rounds)
+    X, y = make_classification(n_samples=300, n_features=12, n_informative=3, n_redundant=0,
+                               shuffle=False, random_state=0)
+    clf = L1MLPClassifier(hidden_layer_sizes=(16,), working_set=True, lmbda=1e-3, max_iter=3,
+                          debias=False, random_state=0).fit(X, y)
+    clf.coefs_[0][:3] = 0.0  # informative rows, left out of the next epoch (no check before it)
+    n_epochs = len(left_out)
+    clf.set_params(warm_start=True, max_iter=1).fit(X, y)
+    assert left_out[n_epochs][0][:3].all()
+    # the violators come back in the next epoch (with the whole network without rounds)
+    assert not left_out[n_epochs + 1][0][:3].any()
+    if not rounds:
+        assert not any(m.any() for m in left_out[n_epochs + 1])
+    _assert_zero_rows_optimal(clf, X, y, left_out, some=False)
+
+
 @pytest.mark.parametrize("sparse", [False, True])
 def test_left_out_rows_are_optimal_with_sample_weight_and_sparse_input(sparse, left_out):
     X, y = make_classification(n_samples=300, n_features=30, n_informative=4, random_state=1)

@@ -28,6 +28,10 @@ from ._batches import MiniBatches
 #: this many times ``1 + `` the objective measured on the first batch of the run.
 DIVERGENCE_FACTOR = 100.0
 
+#: With a working set, the epochs after a planned run that re-admit only the
+#: violators of the final check, before one on the whole network.
+FINAL_ROUNDS = 2
+
 #: What ended a :meth:`Trainer.run_epochs`.
 ALL_EPOCHS_RUN, CONVERGED, ANNEALED, STOPPED_BY_HOOK, INTERRUPTED = (
     "all epochs run", "converged", "annealed", "stopped by hook", "interrupted",
@@ -473,12 +477,19 @@ class Trainer:
                                       self.out_activation, final=final)
 
     def _final_check(self, state, stopping, validation):
-        """After a planned run: one more epoch, on the whole network, if the check finds a violation.
+        """After a planned run: more epochs, with the violators re-admitted, while the check finds any.
 
         Only the weights left out of the last epoch count (see
-        :meth:`~skl1net._training._working_set.WorkingSet.check`).
+        :meth:`~skl1net._training._working_set.WorkingSet.check`). After
+        :data:`FINAL_ROUNDS` such epochs, one more trains the whole network:
+        at the end nothing left out violates the optimality condition.
         """
+        for _ in range(FINAL_ROUNDS):
+            if not self._check(state, final=True):
+                return
+            self.run_epochs(state, 1, planned=False, stopping=stopping, validation=validation)
         if self._check(state, final=True):
+            self.working_set.admit_all(state)
             self.run_epochs(state, 1, planned=False, stopping=stopping, validation=validation)
 
     def _diverged(self, state, objective, start=None):

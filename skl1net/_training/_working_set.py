@@ -308,9 +308,8 @@ class WorkingSet:
         :meth:`enter`. With ``final``, after the last epoch, only the units
         left out of that epoch count (a row the epoch trained and left at
         zero is where the stochastic steps put it, as without a working
-        set), and if any violates the condition the next epoch, which the
-        training loop then runs, trains the whole network: after it nothing
-        has been left out. Under a constraint (the fixed support of
+        set); the training loop then runs one more epoch with the violators
+        re-admitted, and checks again (see :meth:`admit_all`). Under a constraint (the fixed support of
         debiasing) nothing is re-admitted: it holds the left-out weights at zero.
         """
         optimizer = state.optimizer
@@ -329,11 +328,13 @@ class WorkingSet:
                 violators &= self.left_out[k][out]
             forced[k][out[violators]] = True
             n += int(violators.sum())
-        if final and n:
-            forced = [np.ones_like(f) for f in forced]
         self._forced = forced
         self.n_readmitted += n
         return n
+
+    def admit_all(self, state):
+        """Make the next epoch train the whole network (after it nothing has been left out)."""
+        self._forced = [np.ones(len(m), dtype=bool) for m in self._masks([], state)]
 
     def left_out_gradient(self, state, batches, rows, total_weight, out_activation):
         """The rows of zero weights that the working set leaves out, and their loss gradient.
