@@ -171,7 +171,7 @@ def test_same_random_state_gives_bit_identical_coefs(digits):
 def test_partial_fit_learns_as_well_as_fit(digits):
     X_train, X_test, y_train, y_test = digits
     X_train, X_test = X_train / 16, X_test / 16
-    params = dict(penalty="l1_prox", lmbda=1e-4, eta=0.05, random_state=0)
+    params = dict(penalty="l1_prox", lmbda=1e-4, random_state=0)
     fitted = L1MLPClassifier(max_iter=30, n_iter_no_change=30, **params).fit(X_train, y_train)
     streamed = L1MLPClassifier(**params)
     classes = np.unique(y_train)

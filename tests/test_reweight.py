@@ -68,9 +68,10 @@ def test_weighted_prox_is_the_per_entry_soft_threshold():
 def test_a_round_is_a_warm_start_under_the_weighted_penalty(digits_split, solver):
     """reweight=1 is fit, then strengths from its weights, then a warm-started fit."""
     X_train, X_test, y_train, _ = digits_split
-    # debiasing pinned off: the epochs counted are those of the rounds
+    # debiasing pinned off: the epochs counted are those of the rounds; the
+    # working set too (reweighting turns it off): the same steps to the bit
     params = dict(hidden_layer_sizes=(16,), lmbda=3e-3, eta=0.05, max_iter=6,
-                  solver=solver, random_state=0, debias=False)
+                  solver=solver, random_state=0, debias=False, working_set=False)
     if solver == "adam":
         params.update(eta=0.003, lmbda=1e-3)
     by_hand = L1MLPClassifier(**params).fit(X_train, y_train)
@@ -108,8 +109,9 @@ def test_reweighting_prunes_more_and_debias_follows_the_last_round(digits_split)
 def test_partial_fit_never_reweights(digits_split):
     X_train, _, y_train, _ = digits_split
     # SGD's step size, without debiasing: the epochs counted are those of the rounds
+    # (and without the working set, which reweighting turns off: the same steps to the bit)
     params = dict(hidden_layer_sizes=(16,), lmbda=3e-3, eta=0.05, max_iter=5, random_state=0,
-                  solver="sgd", debias=False)
+                  solver="sgd", debias=False, working_set=False)
     a = L1MLPClassifier(reweight=2, **params).fit(X_train, y_train)
     b = copy.deepcopy(a)
     b.set_params(reweight=0)

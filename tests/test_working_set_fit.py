@@ -193,3 +193,21 @@ def test_left_out_rows_are_optimal_for_the_regressor(left_out):
     reg.set_params(warm_start=True).fit(X, y)
     assert np.any(reg.coefs_[0][1] != 0)
     _assert_zero_rows_optimal(reg, X, y, left_out, some=False)
+
+
+@pytest.mark.parametrize("params, on", [
+    ({}, True),
+    ({"penalty": "l1"}, True),
+    ({"reweight": 1}, False),
+    ({"penalty": "weighted"}, False),
+    ({"working_set": False}, False),
+])
+def test_auto_trains_on_the_live_part_unless_the_penalty_covers_the_whole_network(
+        params, on, left_out):
+    from skl1net.penalties import WeightedL1Prox
+
+    if params.get("penalty") == "weighted":
+        params = {"penalty": WeightedL1Prox(1e-3)}
+    X, y = _data()
+    L1MLPClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0, **params).fit(X, y)
+    assert bool(left_out) == on

@@ -147,7 +147,7 @@ class BaseL1MLP(
         "warm_start": ["boolean"],
         "debias": ["boolean"],
         "reweight": [Interval(Integral, 0, None, closed="left")],
-        "working_set": ["boolean"],
+        "working_set": [StrOptions({"auto"}), "boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -177,7 +177,7 @@ class BaseL1MLP(
         verbose,
         debias=False,
         reweight=0,
-        working_set=False,
+        working_set="auto",
         solver="sgd",
         beta_1=0.9,
         beta_2=0.999,
@@ -285,11 +285,11 @@ class BaseL1MLP(
                 f"reweight={self.reweight} reweights the element-wise L1 penalty: it needs "
                 f"penalty='l1_prox', got penalty={penalty!r}."
             )
-        if self.working_set:
+        if self.working_set is True:
             raise ValueError(
                 "reweight > 0 and working_set=True cannot be combined: the per-weight "
                 "strengths of the reweighted rounds cover the whole network. Set "
-                "working_set=False."
+                "working_set='auto' or False."
             )
 
     def _validate_X(self, X, *, reset, dtype=(np.float64, np.float32)):

@@ -227,16 +227,16 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         ``penalty='l1_prox'``; ``debias`` follows the last round;
         :meth:`partial_fit` never reweights (it trains the plain penalty).
         See :mod:`skl1net._training._reweight` and :doc:`/sparse_networks`.
-    working_set : bool, default=False
+    working_set : 'auto' or bool, default='auto'
         Train each epoch on the live part of the network only: input
         features whose first-layer weights are all zero and hidden units
         that cannot change the output are left out of the products, and the
         left-out features are checked against the optimality condition of
         the objective (every few epochs and at the end of training), which
-        re-admits those that violate it. False trains the full network at
-        every step. It pays off on very sparse networks with one BLAS thread;
-        with several threads, or at moderate sparsity, the checks and copies
-        can cost more than they save. See :ref:`working-set`.
+        re-admits those that violate it: the fit gets faster as the network
+        empties. False trains the full network at every step. 'auto' is
+        True unless ``reweight > 0`` (whose per-weight strengths cover the
+        whole network; True with it is an error). See :ref:`working-set`.
 
     Attributes
     ----------
@@ -347,7 +347,7 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         verbose=False,
         debias=True,
         reweight=0,
-        working_set=False,
+        working_set="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,

@@ -35,10 +35,14 @@ from .._training._loop import (
 from .._training._reweight import strengths as reweighted_strengths
 from .._training._split import early_stopping_split
 from .._training._working_set import WorkingSet
-from ..penalties import WeightedL1Prox, make_penalty
+from ..penalties import L1, L2, GroupL1Prox, L1Prox, WeightedL1Prox, make_penalty
 from ._checks import check_features_not_overflowing
 
 #: The fitted attribute that holds each field of a :class:`TrainingState`.
+#: Penalties whose value and steps on a slice of a weight matrix are those of
+#: its entries: ``working_set='auto'`` trains on the live part under them.
+SLICEABLE = (L1, L2, L1Prox, GroupL1Prox)
+
 _STATE_ATTRIBUTES = {
     "coefs": "coefs_",
     "intercepts": "intercepts_",
@@ -213,8 +217,17 @@ class TrainingMixin:
                 self.batch_size, X.shape[0] if rows is None else len(rows)
             ),
             shuffle=self.shuffle, verbose=self.verbose, eta_label=eta,
-            working_set=WorkingSet(self.activation) if self.working_set else None,
+            working_set=WorkingSet(self.activation) if self._uses_working_set() else None,
         )
+
+    def _uses_working_set(self):
+        """Whether fits train on the live part of the network: ``working_set``, where 'auto' is
+        on for the penalties named by a string and their classes, unless ``reweight`` asks for
+        per-weight strengths over the whole network."""
+        if self.working_set == "auto":
+            penalty = self.penalty
+            return not self.reweight and (isinstance(penalty, str) or type(penalty) in SLICEABLE)
+        return bool(self.working_set)
 
     def _held_out_score(self, X, y, sample_weight):
         """``score(state)``: :meth:`_validation_score` on the held-out data, of the state's parameters."""
