@@ -19,8 +19,9 @@ weights of its zero row would stay zero: under a proximal penalty such as
 left-out rows (one forward and backward pass of the small network) and
 re-admits every row that violates the optimality condition of the
 objective at zero; the training loop calls it every :attr:`check_every`
-epochs and at the end of training, where a violation makes it run one more
-epoch with every input feature live.
+epochs and at the end of training, where a violation makes it run more
+epochs with the violators re-admitted (then one on the whole network, see
+:meth:`skl1net._training._loop.Trainer.run_epochs`).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
