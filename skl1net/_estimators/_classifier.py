@@ -235,8 +235,10 @@ class L1MLPClassifier(ClassifierMixin, BaseL1MLP):
         the objective (every few epochs and at the end of training), which
         re-admits those that violate it: the fit gets faster as the network
         empties. False trains the full network at every step. 'auto' is
-        True unless ``reweight > 0`` (whose per-weight strengths cover the
-        whole network; True with it is an error). See :ref:`working-set`.
+        True when an epoch has at least 10 mini-batches, unless
+        ``reweight > 0`` or the penalty is given per weight (whose strengths
+        cover the whole network; True with ``reweight`` is an error). See
+        :ref:`working-set`.
 
     Attributes
     ----------

@@ -42,6 +42,9 @@ from ._checks import check_features_not_overflowing
 #: Penalties whose value and steps on a slice of a weight matrix are those of
 #: its entries: ``working_set='auto'`` trains on the live part under them.
 SLICEABLE = (L1, L2, L1Prox, GroupL1Prox)
+#: Fewest mini-batches an epoch for ``working_set='auto'`` to train on the live
+#: part (digits' 14 batches of 100 ran 1.5x faster with it, breast cancer's 5 slower).
+AUTO_WORKING_SET_BATCHES = 10
 
 _STATE_ATTRIBUTES = {
     "coefs": "coefs_",
@@ -210,23 +213,33 @@ class TrainingMixin:
         """A :class:`Trainer` on the rows ``rows`` (None: all) of the validated data."""
         eta = f"eta={self.eta!r}" + (f" ({self.eta_:.4g})" if self.eta == "auto" else "")
         eta += f" with solver={self.solver!r}"
+        n_rows = X.shape[0] if rows is None else len(rows)
+        batch_size = resolve_batch_size(self.batch_size, n_rows)
         return Trainer(
             X, Y, sample_weight, rows=rows,
             activation=self.activation, out_activation=self.out_activation_,
-            batch_size=resolve_batch_size(
-                self.batch_size, X.shape[0] if rows is None else len(rows)
+            batch_size=batch_size, shuffle=self.shuffle, verbose=self.verbose, eta_label=eta,
+            working_set=(
+                WorkingSet(self.activation) if self._uses_working_set(n_rows / batch_size)
+                else None
             ),
-            shuffle=self.shuffle, verbose=self.verbose, eta_label=eta,
-            working_set=WorkingSet(self.activation) if self._uses_working_set() else None,
         )
 
-    def _uses_working_set(self):
-        """Whether fits train on the live part of the network: ``working_set``, where 'auto' is
-        on for the penalties named by a string and their classes, unless ``reweight`` asks for
-        per-weight strengths over the whole network."""
+    def _uses_working_set(self, n_batches):
+        """Whether a fit of ``n_batches`` mini-batches an epoch trains on the live part of the network.
+
+        ``working_set``, where 'auto' is on for the penalties named by a
+        string and their classes, unless ``reweight`` asks for per-weight
+        strengths over the whole network, and when an epoch has at least
+        :data:`AUTO_WORKING_SET_BATCHES` batches (the slicing at its start
+        and end costs about as much as a few steps).
+        """
         if self.working_set == "auto":
             penalty = self.penalty
-            return not self.reweight and (isinstance(penalty, str) or type(penalty) in SLICEABLE)
+            return (
+                not self.reweight and n_batches >= AUTO_WORKING_SET_BATCHES
+                and (isinstance(penalty, str) or type(penalty) in SLICEABLE)
+            )
         return bool(self.working_set)
 
     def _held_out_score(self, X, y, sample_weight):

@@ -123,15 +123,12 @@ class L1MLPRegressor(RegressorMixin, BaseL1MLP):
         each round's weights are penalized in inverse proportion to their
         magnitude after the previous one. Needs ``penalty='l1_prox'``.
     working_set : 'auto' or bool, default='auto'
-        Train each epoch on the live part of the network only: input
-        features whose first-layer weights are all zero and hidden units
-        that cannot change the output are left out of the products, and the
-        left-out features are checked against the optimality condition of
-        the objective (every few epochs and at the end of training), which
-        re-admits those that violate it: the fit gets faster as the network
-        empties. False trains the full network at every step. 'auto' is
-        True unless ``reweight > 0`` (whose per-weight strengths cover the
-        whole network; True with it is an error). See :ref:`working-set`.
+        Train each epoch on the live part of the network only, as for
+        :class:`~skl1net.L1MLPClassifier`: left-out input features are
+        checked against the optimality condition and re-admitted when they
+        violate it. 'auto' is on when an epoch has at least 10 mini-batches,
+        unless ``reweight > 0`` or the penalty is given per weight; False
+        trains the full network at every step. See :ref:`working-set`.
 
     Attributes
     ----------
