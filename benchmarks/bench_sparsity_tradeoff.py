@@ -1,7 +1,8 @@
 """Test accuracy against the fraction of exactly-zero weights.
 
 For each data set, one network shape trained with the estimator's defaults
-except ``hidden_layer_sizes``, ``max_iter`` and ``lmbda``:
+except ``hidden_layer_sizes``, ``max_iter``, ``lmbda`` and ``debias=False``
+(the debiasing epochs are run separately):
 
 * 'l1_prox' over a grid of ``lmbda``, without and with ``debias`` (the
   debiased model is the same penalized fit followed by the debiasing epochs,
@@ -91,9 +92,10 @@ def run(name, seed=0, with_l1=True, **extra):
     X_train, X_test, y_train, y_test = DATASETS[name](**data)
 
     def fit(**params):
+        # debias=False: the debiasing epochs are run by debiased(), on the plain fit
         clf = L1MLPClassifier(
             hidden_layer_sizes=cfg["hidden"], max_iter=cfg["epochs"], random_state=seed,
-            **extra, **params,
+            debias=False, **extra, **params,
         )
         return clf.fit(X_train, y_train)
 
