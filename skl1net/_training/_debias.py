@@ -4,7 +4,7 @@ The L1 penalty both selects weights (exact zeros) and shrinks the survivors
 toward zero. ``debias=True`` keeps the selection and undoes the shrinkage, as
 the relaxed lasso does for linear models and retraining after magnitude
 pruning does for networks (Han et al., 2015): after the penalized epochs the
-support (the non-zero weights) is frozen and more epochs of the same SGD run
+support (the non-zero weights) is frozen and more epochs of the same solver run
 on the unpenalized loss, every weight outside the support held at zero by a
 :class:`~skl1net._optim._constraints.FixedSupport` constraint. A hidden unit
 without a non-zero incoming weight stays the constant ``act(b_j)`` under that
@@ -13,7 +13,7 @@ folded into the next bias (:func:`~skl1net._network._compact.fold_constant_units
 the same function), so that their outgoing weights leave the support and the
 working set leaves them out.
 
-The phase runs :func:`n_debias_epochs` epochs, with fresh momentum and a
+The phase runs :func:`n_debias_epochs` epochs, with a fresh optimizer state and a
 learning rate falling linearly from ``ETA_FRACTION * eta`` to ``1 / n`` of
 that over the ``n`` epochs: the restricted problem is smooth and starts next
 to its solution, and an annealed finish settles the weights. The epochs

@@ -310,8 +310,9 @@ class WorkingSet:
         left out of that epoch count (a row the epoch trained and left at
         zero is where the stochastic steps put it, as without a working
         set); the training loop then runs one more epoch with the violators
-        re-admitted, and checks again (see :meth:`admit_all`). Under a constraint (the fixed support of
-        debiasing) nothing is re-admitted: it holds the left-out weights at zero.
+        re-admitted, and checks again (see :meth:`admit_all`). Under a
+        constraint (the fixed support of debiasing) nothing is re-admitted:
+        it holds the left-out weights at zero.
         """
         optimizer = state.optimizer
         if getattr(optimizer, "constraint", None) is not None or self._forced is not None:
