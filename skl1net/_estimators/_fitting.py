@@ -43,7 +43,8 @@ from ._checks import check_features_not_overflowing
 #: its entries: ``working_set='auto'`` trains on the live part under them.
 SLICEABLE = (L1, L2, L1Prox, GroupL1Prox)
 #: Fewest mini-batches an epoch for ``working_set='auto'`` to train on the live
-#: part (digits' 14 batches of 100 ran 1.5x faster with it, breast cancer's 5 slower).
+#: part: digits' 14 batches of 100 fit faster with it, breast cancer's 5 slower
+#: (see docs/sparse_networks.rst, "Working-set training").
 AUTO_WORKING_SET_BATCHES = 10
 
 _STATE_ATTRIBUTES = {
