@@ -33,14 +33,15 @@ from ._slices import live_units, take_network
 
 #: :func:`forward_pruned` prunes the network when the rows of ``X`` times the
 #: share of the weights it removes reach this: finding the dead units and
-#: pruning cost about as much as a pass of 100 to 130 rows through the whole
-#: network (784-300-100-10 with 90 % of its weights in dead units, 0.4 ms).
-PRUNE_ROWS = 128
+#: pruning cost about as much as a pass of 100 to 200 rows through the whole
+#: network, so that pruning pays clearly (``benchmarks/bench_compact_predict.py``).
+PRUNE_ROWS = 256
 
 #: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
-#: fraction of its entries is non-zero: about where a CSR product becomes
-#: faster than the dense BLAS one (``benchmarks/compact_predict.py``).
-SPARSE_DENSITY = 0.07
+#: fraction of its entries is non-zero: about where a CSR product breaks even
+#: with the dense BLAS one on two BLAS threads (on one, CSR is faster up to
+#: about 5 %; ``benchmarks/bench_compact_predict.py``).
+SPARSE_DENSITY = 0.01
 
 
 def count_nonzero(W):
@@ -90,11 +91,12 @@ def dead_units(coefs):
 
 
 def _dead(W_in, W_out):
-    dense = not (sp.issparse(W_in) or sp.issparse(W_out))
-    if dense and W_in[0].all() and W_out[:, 0].all():
+    if sp.issparse(W_in) or sp.issparse(W_out):
+        return (abs_col_sums(W_in) == 0) | (abs_row_sums(W_out) == 0)
+    if W_in[0].all() and W_out[:, 0].all():
         # a non-zero input and output for every unit: a dense layer, at once
         return np.zeros(W_in.shape[1], dtype=bool)
-    return (abs_col_sums(W_in) == 0) | (abs_row_sums(W_out) == 0)
+    return ~np.any(W_in != 0, axis=0) | ~np.any(W_out != 0, axis=1)
 
 
 def fold_constant_units(coefs, intercepts, activation):

@@ -108,9 +108,18 @@ def take(P, kind, i, units):
     >>> take(np.arange(6.0).reshape(2, 3), 0, 0, [np.array([1]), np.array([0, 2])])
     array([[3., 5.]])
     """
-    if kind == 0:
-        return np.array(P[index(0, i, units)], order="F" if P.flags.f_contiguous else "C")
-    return P[units[i + 1]]
+    if kind == 1:
+        return P[units[i + 1]]
+    rows, cols = units[i], units[i + 1]
+    if P.flags.f_contiguous:
+        return np.asarray(_gather(P.T, cols, rows).T, order="F")
+    return np.ascontiguousarray(_gather(P, rows, cols))
+
+
+def _gather(A, rows, cols):
+    """``A[rows][:, cols]``, new, for a C-ordered ``A``: whole rows first (the fast gather)."""
+    part = A[rows] if len(rows) < A.shape[0] else A.copy()
+    return part[:, cols] if len(cols) < A.shape[1] else part
 
 
 def put(P, part, kind, i, units):
