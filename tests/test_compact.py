@@ -1,5 +1,6 @@
 """compact(): the same predictions without the dead hidden units."""
 
+import copy
 import pickle
 
 import numpy as np
@@ -8,6 +9,9 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from skl1net import L1MLPClassifier, L1MLPRegressor
+from skl1net._network import _compact
+from skl1net._network._compact import dead_units, pruned_network
+from skl1net._network._mlp import forward
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -72,3 +76,75 @@ def test_compact_model_trains_further(sparse_net, digits_split, sparse):
 def test_compact_of_an_unfitted_model_raises_not_fitted():
     with pytest.raises(NotFittedError):
         L1MLPClassifier().compact()
+
+
+# -- prediction through the pruned network --------------------------------------
+def _recorded_shapes(monkeypatch):
+    """Record the hidden widths of every network forward_pruned multiplies with."""
+    seen = []
+
+    def recording(X, coefs, *args):
+        seen.append(tuple(W.shape[1] for W in coefs[:-1]))
+        return forward(X, coefs, *args)
+
+    monkeypatch.setattr(_compact, "forward", recording)
+    return seen
+
+
+def test_predict_runs_the_compacted_network(sparse_net, digits_split, monkeypatch):
+    """An uncompacted model predicts through the network compact() returns."""
+    X_test = digits_split[1]
+    assert len(X_test) * 0.5 >= _compact.PRUNE_ROWS
+    small = sparse_net.compact(sparse=False)
+    seen = _recorded_shapes(monkeypatch)
+    proba = sparse_net.predict_proba(X_test)
+    assert seen == [small.hidden_layer_sizes]
+    full = forward(X_test, sparse_net.coefs_, sparse_net.intercepts_, "relu", "softmax")
+    np.testing.assert_allclose(proba, full, rtol=1e-10, atol=1e-13)
+    np.testing.assert_array_equal(proba, small.predict_proba(X_test))
+
+
+def test_few_rows_and_dense_networks_are_not_pruned(sparse_net, digits_split, monkeypatch):
+    X_test = digits_split[1]
+    seen = _recorded_shapes(monkeypatch)
+    sparse_net.predict(X_test[:3])  # pruning would cost more than it saves
+    dense = copy.deepcopy(sparse_net)
+    rng = np.random.RandomState(0)
+    dense.coefs_ = [rng.randn(*W.shape) for W in dense.coefs_]
+    dense.coefs_[0][0] = 0  # a dead feature: no dead unit, nothing to prune
+    dense.predict(X_test)
+    assert seen == [(64, 32), (64, 32)]
+    assert not any(d.any() for d in dead_units(dense.coefs_))
+
+
+def test_pruning_folds_constant_units_and_keeps_regressor_predictions():
+    rng = np.random.RandomState(0)
+    X = rng.randn(600, 3)
+    reg = L1MLPRegressor(hidden_layer_sizes=(4, 3), max_iter=2, random_state=0)
+    reg.fit(X, rng.randn(600, 2))
+    full_net = copy.deepcopy(reg)
+    reg.coefs_[0][:, 1] = 0  # constant unit relu(0.7), folded into the next bias
+    reg.intercepts_[0][1] = 0.7
+    reg.coefs_[1][2, :] = 0  # output unused
+    expected = forward(X, reg.coefs_, reg.intercepts_, "relu", "identity")
+    np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-12, atol=1e-12)
+    coefs, _ = pruned_network(reg.coefs_, reg.intercepts_, "relu")
+    assert [W.shape for W in coefs] == [(3, 2), (2, 3), (3, 2)]
+    assert full_net.coefs_[0][0, 1] != 0  # the fitted model was copied, not changed
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dead_units_matches_its_definition(seed):
+    """The dense shortcut (first row and column all non-zero) agrees with the full test."""
+    rng = np.random.RandomState(seed)
+    density = rng.choice([0.05, 0.3, 0.9, 1.0])
+    coefs = [rng.randn(5, 4) * (rng.rand(5, 4) < density), rng.randn(4, 3) * (rng.rand(4, 3) < density)]
+    coefs.append(rng.randn(3, 2))
+    expected = [
+        ~np.any(W_in != 0, axis=0) | ~np.any(W_out != 0, axis=1)
+        for W_in, W_out in zip(coefs[:-1], coefs[1:])
+    ]
+    for got, want in zip(dead_units(coefs), expected):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(dead_units([sp.csr_matrix(W) for W in coefs]), expected):
+        np.testing.assert_array_equal(got, want)

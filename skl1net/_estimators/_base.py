@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._network._mlp import forward
+from .._network._compact import forward_pruned
 from .._training._loop import INTERRUPTED
 from ..exceptions import ConstantOutputWarning
 from .._optim._adam import AUTO_ETA as ADAM_AUTO_ETA
@@ -469,7 +469,7 @@ class BaseL1MLP(
             check_model(self, finite=False)
         X = self._validate_X(X, reset=False, dtype=self.coefs_[0].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-            out = forward(
+            out = forward_pruned(
                 X, self.coefs_, self.intercepts_, self.activation, self.out_activation_
             )
         if not np.isfinite(out).all():

@@ -1,21 +1,24 @@
-"""Compact models: drop dead hidden units and store sparse weights sparsely.
+"""Compact networks: the function of a sparse network without its dead units.
 
 A hidden unit is *dead* when all its incoming weights are zero (its output is
 the constant ``act(bias)``) or all its outgoing weights are zero (nothing
-reads its output). :func:`compact_network` removes dead units until none is
-left, folding each constant unit's contribution ``act(b_j) * W_next[j]`` into
-the next layer's bias, so the network computes the same function (up to float
-rounding) with fewer units. Removing a unit can kill others: its outgoing row
-may have been the last non-zero input of a unit in the next layer, its
-incoming column the last non-zero output of a unit in the previous one; hence
-the loop to a fixed point. Input features and output units are never removed,
-and a hidden layer whose units are all dead keeps one of them (unchanged, so
-the function is the same): the model's ``hidden_layer_sizes`` then stays a
-valid parameter, and the model can be refitted or trained further.
+reads its output). :func:`pruned_network` computes the same function (up to
+float rounding) with the live units only: it cuts the network down to the
+slices training runs on (:func:`skl1net._network._slices.live_units`), folds
+each constant unit's contribution ``act(b_j) * W_next[j]`` into the next
+layer's bias and removes the units nothing reads, until none is left.
+Removing a unit can kill others: its incoming column may have been the last
+non-zero output of a unit in the previous layer; hence the loop to a fixed
+point. Input features and output units are never removed, and a hidden layer
+whose units are all dead keeps one of them (unchanged, so the function is the
+same): the model's ``hidden_layer_sizes`` then stays a valid parameter, and
+the model can be refitted or trained further.
 
-Weight matrices that are still mostly zero can then be stored as
-``scipy.sparse`` CSR matrices, which :func:`skl1net._network._mlp.forward`
-multiplies directly. The helpers below (``count_nonzero``,
+The pruned network serves twice: :func:`compact_network` (``compact()``)
+returns it, with the mostly-zero weight matrices stored as ``scipy.sparse``
+CSR matrices if asked (:func:`skl1net._network._mlp.forward` multiplies them
+directly), and an uncompacted model predicts through it
+(:func:`forward_pruned`). The helpers below (``count_nonzero``,
 ``abs_row_sums``...) accept dense and sparse weights alike, so the sparsity
 attributes of a compacted model work.
 """
@@ -25,7 +28,14 @@ attributes of a compacted model work.
 import numpy as np
 import scipy.sparse as sp
 
-from ._mlp import ACTIVATIONS
+from ._mlp import ACTIVATIONS, forward
+from ._slices import live_units, take_network
+
+#: :func:`forward_pruned` prunes the network when the rows of ``X`` times the
+#: share of the weights it removes reach this: finding the dead units and
+#: pruning cost about as much as a pass of 100 to 130 rows through the whole
+#: network (784-300-100-10 with 90 % of its weights in dead units, 0.4 ms).
+PRUNE_ROWS = 128
 
 #: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
 #: fraction of its entries is non-zero: about where a CSR product becomes
@@ -76,10 +86,15 @@ def dead_units(coefs):
     >>> dead_units([W0, W1])
     [array([False,  True,  True])]
     """
-    return [
-        (abs_col_sums(W_in) == 0) | (abs_row_sums(W_out) == 0)
-        for W_in, W_out in zip(coefs[:-1], coefs[1:])
-    ]
+    return [_dead(W_in, W_out) for W_in, W_out in zip(coefs[:-1], coefs[1:])]
+
+
+def _dead(W_in, W_out):
+    dense = not (sp.issparse(W_in) or sp.issparse(W_out))
+    if dense and W_in[0].all() and W_out[:, 0].all():
+        # a non-zero input and output for every unit: a dense layer, at once
+        return np.zeros(W_in.shape[1], dtype=bool)
+    return (abs_col_sums(W_in) == 0) | (abs_row_sums(W_out) == 0)
 
 
 def fold_constant_units(coefs, intercepts, activation):
@@ -143,6 +158,68 @@ def _store(W, sparse):
     return W
 
 
+def pruned_network(coefs, intercepts, activation):
+    """The network without its dead units, in new dense arrays.
+
+    The network is first cut down to the slices training runs on
+    (:func:`~skl1net._network._slices.live_units`: the hidden units with a
+    non-zero incoming or outgoing weight), then its constant units are folded
+    into the next biases and the units nothing reads are removed, to a fixed
+    point (see the module's docstring). Every input feature is kept: the
+    first weight matrix has a row per feature, zero or not.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        The network's dense weight matrices and bias vectors; they are not
+        modified.
+    activation : str
+        The hidden layers' activation, which gives a constant unit's output.
+
+    Returns
+    -------
+    coefs, intercepts : list of ndarray
+        A network with the same inputs and outputs that computes the same
+        function up to float rounding.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skl1net._network._compact import pruned_network
+    >>> W0 = np.array([[1.0, 0.0], [0.0, 0.0]])
+    >>> W1 = np.array([[3.0], [4.0]])
+    >>> coefs, intercepts = pruned_network([W0, W1], [np.array([0.0, 0.5]), np.zeros(1)], "relu")
+    >>> [W.shape for W in coefs], intercepts[1].tolist()
+    ([(2, 1), (1, 1)], [2.0])
+    """
+    units = live_units(coefs, intercepts, activation)
+    units[0] = np.arange(coefs[0].shape[0])
+    coefs, intercepts = take_network(coefs, intercepts, units)
+    _remove_dead_units(coefs, intercepts, activation)
+    return coefs, intercepts
+
+
+def forward_pruned(X, coefs, intercepts, activation, out_activation):
+    """The network's output on ``X``, through :func:`pruned_network`'s network when that pays.
+
+    Equal to :func:`~skl1net._network._mlp.forward` up to float rounding.
+    The network is pruned when its weights are dense and the rows of ``X``
+    times the share of the weights in dead units reach :data:`PRUNE_ROWS`;
+    otherwise the products run on the network as it is (a compacted model is
+    already pruned). The columns of ``X`` are read as they are: gathering
+    the live features costs more than the zero rows of the first weight
+    matrix.
+    """
+    if X.shape[0] >= PRUNE_ROWS and not any(sp.issparse(W) for W in coefs):
+        live = [np.ones(coefs[0].shape[0], dtype=bool)] + [~dead for dead in dead_units(coefs)]
+        live.append(np.ones(coefs[-1].shape[1], dtype=bool))
+        kept = sum(int(a.sum()) * int(b.sum()) for a, b in zip(live[:-1], live[1:]))
+        removed = 1 - kept / sum(W.size for W in coefs)
+        if X.shape[0] * removed >= PRUNE_ROWS:
+            coefs, intercepts = pruned_network(coefs, intercepts, activation)
+    return forward(X, coefs, intercepts, activation, out_activation)
+
+
 def compact_network(coefs, intercepts, activation, sparse="auto"):
     """Weights and biases of the same network without dead hidden units, in new arrays.
 
@@ -173,7 +250,6 @@ def compact_network(coefs, intercepts, activation, sparse="auto"):
     >>> [W.shape for W in coefs], intercepts[1].tolist()
     ([(2, 1), (1, 1)], [0.0])
     """
-    coefs = [W.toarray() if sp.issparse(W) else W.copy() for W in coefs]
-    intercepts = [b.copy() for b in intercepts]
-    _remove_dead_units(coefs, intercepts, activation)
+    coefs = [W.toarray() if sp.issparse(W) else W for W in coefs]
+    coefs, intercepts = pruned_network(coefs, intercepts, activation)
     return [_store(W, sparse) for W in coefs], intercepts
