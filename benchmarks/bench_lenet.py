@@ -12,6 +12,12 @@ estimator's defaults:
   or three rounds of reweighted L1 (each 20 more epochs), at the ``lmbda`` of
   each row.
 
+The ``lmbda`` of ``reweight=1`` and ``reweight=2`` was chosen on seed 0 (and
+checked on seed 1) among a few values (2e-5 to 1e-4), to sit near the
+published points below: at most 1.59 % error with at least 12x compression,
+and about 2 % at 56x or more; ``l1_prox`` and ``reweight=3`` keep the
+``lmbda`` of the other rows.
+
 For each fit: test error, exact zeros and compression (all weights / non-zero
 weights), the share of each weight matrix removed, the input pixels and
 hidden units that ``compact()`` keeps, and the largest difference between
@@ -51,7 +57,8 @@ from skl1net import L1MLPClassifier  # noqa: E402
 HIDDEN = (300, 100)
 EPOCHS = 20
 
-#: name: estimator parameters (besides the shape, epochs and seed)
+#: name: estimator parameters (besides the shape, epochs and seed); the solver is
+#: the default, Adam
 CONFIGS = {
     "dense": dict(penalty="l2"),
     "l1_prox": dict(lmbda=1e-4, debias=True),
