@@ -20,9 +20,13 @@ end of the previous epoch); the time after the penalized epochs (the final
 optimality check, the epochs it adds when a left-out unit violates the
 optimality condition, and the debiasing); the number of epochs run; the
 test accuracy; the fraction of exact-zero weights; and the input features
-left out at the end. Then, per setting, the median of the pairs' time
+left out at the end; and the time spent in the working set's own work
+(``ws_s``: choosing the live slices, copying them in and out, the live
+columns of ``X``, the optimality checks). Then, per setting, the median of the pairs' time
 ratios (on / off; adjacent runs share the machine's phase), the median
-ratio of the last to the first epoch, and the mean accuracies. Last, one
+share of the fit time in the working set's own work (with ``lmbda=0`` the
+rest of the two fits' work is the same, so this is what the switch costs,
+free of the machine's slow phases), the median ratio of the last to the first epoch, and the mean accuracies. Last, one
 more ``sparse`` fit with the working set and without debiasing checks the
 optimality condition at its end: the full-data gradient of the rows left
 out of its last epoch, against ``lmbda`` (``--no-kkt`` skips it).
@@ -59,6 +63,23 @@ SETTINGS = {
 }
 
 
+#: The working set's own work, around the epochs' products (timed in each fit).
+BOOKKEEPING = ("enter", "leave", "batches", "check", "admit_all")
+
+
+def _timed_into(total, method):
+    """``method``, adding the seconds of each call to ``total[0]``."""
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            total[0] += time.perf_counter() - start
+
+    return timed
+
+
 def one_fit(setting, working_set, epochs, seed):
     """Fit once in this process; return the measurements as a dict."""
     import numpy as np
@@ -69,6 +90,7 @@ def one_fit(setting, working_set, epochs, seed):
 
     from skl1net import L1MLPClassifier
     from skl1net._optim._optimizer import Optimizer
+    from skl1net._training._working_set import WorkingSet
 
     X_train, X_test, y_train, y_test = mnist(np.float32)
     clf = L1MLPClassifier(
@@ -83,6 +105,9 @@ def one_fit(setting, working_set, epochs, seed):
         return original(self, *args, **kwargs)
 
     Optimizer.iteration_ends = timed
+    bookkeeping = [0.0]
+    for name in BOOKKEEPING:
+        setattr(WorkingSet, name, _timed_into(bookkeeping, getattr(WorkingSet, name)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         start, cpu_start = time.perf_counter(), time.process_time()
@@ -97,6 +122,7 @@ def one_fit(setting, working_set, epochs, seed):
         "first": float(epoch_times[0]),
         "last": float(epoch_times[epochs - 1]),
         "after": stop - ends[epochs - 1],
+        "bookkeeping": bookkeeping[0],
         "epochs": len(ends),
         "accuracy": float(clf.score(X_test, y_test)),
         "zeros": 1 - sum(int(np.count_nonzero(W)) for W in clf.coefs_) / n_weights,
@@ -185,9 +211,9 @@ def main(argv=None):
              f"penalized epochs, each fit in its own process with {args.threads} BLAS thread(s), "
              "alternated; ratios are medians of the pairs' ratios (range)",
              f"# load average at the start: {os.getloadavg()}"]
-    row = "{:9} {:>4} {:>7} {:>7} {:>8} {:>7} {:>8} {:>7} {:>9} {:>6} {:>8}"
+    row = "{:9} {:>4} {:>7} {:>7} {:>8} {:>7} {:>8} {:>7} {:>7} {:>9} {:>6} {:>8}"
     lines.append(row.format("setting", "ws", "fit_s", "cpu_s", "first_s", "last_s", "after_s",
-                            "epochs", "accuracy", "zeros", "feat_out"))
+                            "ws_s", "epochs", "accuracy", "zeros", "feat_out"))
     print("\n".join(lines), flush=True)
     summary = []
     for setting in args.settings:
@@ -199,7 +225,8 @@ def main(argv=None):
                 line = row.format(
                     setting, "on" if on else "off", f"{r['fit']:.1f}", f"{r['cpu']:.1f}",
                     f"{r['first']:.2f}",
-                    f"{r['last']:.2f}", f"{r['after']:.2f}", r["epochs"], f"{r['accuracy']:.4f}",
+                    f"{r['last']:.2f}", f"{r['after']:.2f}", f"{r['bookkeeping']:.3f}",
+                    r["epochs"], f"{r['accuracy']:.4f}",
                     f"{r['zeros']:.3f}", r["features_out"],
                 )
                 lines.append(line)
@@ -218,9 +245,12 @@ def main(argv=None):
         def mean(on, key):
             return statistics.mean(r[key] for r in results[on])
 
+        shares = [100 * r["bookkeeping"] / r["fit"] for r in results[True]]
         summary.append(
             f"# {setting}: fit time on/off {median_range(ratios('fit'))}, CPU time "
-            f"{median_range(ratios('cpu'))}; last/first epoch with the working set "
+            f"{median_range(ratios('cpu'))}; the working set's bookkeeping "
+            f"{statistics.median(shares):.2f} % of the fit time (at most {max(shares):.2f} %); "
+            f"last/first epoch with the working set "
             f"{last_first(True):.2f}x (without: {last_first(False):.2f}x); accuracy on "
             f"{mean(True, 'accuracy'):.4f}, off {mean(False, 'accuracy'):.4f} (mean over the "
             f"seeds); zeros on {mean(True, 'zeros'):.3f}, off {mean(False, 'zeros'):.3f}"
