@@ -148,3 +148,21 @@ def test_dead_units_matches_its_definition(seed):
         np.testing.assert_array_equal(got, want)
     for got, want in zip(dead_units([sp.csr_matrix(W) for W in coefs]), expected):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pruned_prediction_of_sparse_input_and_float32(sparse_net, digits_split, dtype, monkeypatch):
+    X_test = digits_split[1].astype(dtype)
+    model = copy.deepcopy(sparse_net)
+    model.coefs_ = [W.astype(dtype) for W in model.coefs_]
+    model.intercepts_ = [b.astype(dtype) for b in model.intercepts_]
+    seen = _recorded_shapes(monkeypatch)
+    monkeypatch.setattr(_compact, "PRUNE_ROWS", 1)
+    dense_in = model.predict_proba(X_test)
+    sparse_in = model.predict_proba(sp.csr_matrix(X_test))
+    assert seen[0] == seen[1] == model.compact().hidden_layer_sizes
+    assert dense_in.dtype == sparse_in.dtype == dtype
+    full = forward(X_test, model.coefs_, model.intercepts_, "relu", "softmax")
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(dense_in, full, rtol=tol, atol=tol)
+    np.testing.assert_allclose(sparse_in, full, rtol=tol, atol=tol)
