@@ -17,11 +17,13 @@ labels of :meth:`~skl1net.L1MLPClassifier.predict`. A classifier takes
 skl2onnx's classifier options: ``zipmap`` (True by default: the
 probabilities as a list of dictionaries, one per row, which ONNX allows for
 ``float`` only; False: as a matrix; ``'columns'``: one output per class),
-``nocl`` and ``output_class_labels``. The weight matrices of a model returned
-by :meth:`~skl1net.L1MLPClassifier.compact` are written as they are stored:
-a dense array, or for a ``scipy.sparse`` matrix a ``Constant`` with a sparse
-value (its non-zeros and their positions), which the runtime makes dense
-when it loads the graph.
+``nocl`` and ``output_class_labels``. The graph holds the network that the
+model predicts with: without its dead hidden units (the network of
+:meth:`~skl1net.L1MLPClassifier.compact`, which computes the same function
+up to float rounding). The weight matrices of a compacted model are written
+as they are stored: a dense array, or for a ``scipy.sparse`` matrix a
+``Constant`` with a sparse value (its non-zeros and their positions), which
+the runtime makes dense when it loads the graph.
 """
 
 # SPDX-License-Identifier: BSD-3-Clause
@@ -37,6 +39,7 @@ from ._estimators._cv_regressor import L1MLPRegressorCV
 from ._estimators._publishing import published
 from ._estimators._regressor import L1MLPRegressor
 from ._estimators._selection import L1FeatureSelector
+from ._network._compact import pruned_network
 
 __all__ = ["register_converters"]
 
@@ -268,8 +271,11 @@ def _network(scope, container, operator, output=None):
         "Cast", operator.inputs[0].full_name, A, to=proto,
         name=scope.get_unique_operator_name("Cast"),
     )
-    last = len(model.coefs_) - 1
-    for i, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
+    coefs, intercepts = model.coefs_, model.intercepts_
+    if not any(sp.issparse(W) for W in coefs):  # (a compacted model's are as stored)
+        coefs, intercepts = pruned_network(coefs, intercepts, model.activation)
+    last = len(coefs) - 1
+    for i, (W, b) in enumerate(zip(coefs, intercepts)):
         op = _ACTIVATION_OPS[model.activation if i < last else model.out_activation_]
         b_name = scope.get_unique_variable_name("intercepts")
         container.add_initializer(b_name, proto, [len(b)], np.asarray(b))

@@ -165,6 +165,19 @@ def test_compacted_models(sparse, dtype):
     np.testing.assert_allclose(out.ravel(), small.predict(X), rtol=TOL, atol=TOL)
 
 
+def test_uncompacted_model_exports_its_pruned_network():
+    """The graph of a sparse model holds the network it predicts with: compact()'s."""
+    X = data(np.float64, n=300)
+    clf = classifier(X, targets(X, "multiclass"), hidden_layer_sizes=(40, 20), lmbda=1e-2,
+                     max_iter=60)
+    widths = clf.compact(sparse=False).hidden_layer_sizes
+    assert sum(widths) < 60
+    onx = convert(clf, X, options={"zipmap": False})
+    shapes = [tuple(t.dims) for t in onx.graph.initializer if len(t.dims) == 2]
+    assert [s[1] for s in shapes[:-1]] == list(widths)
+    check_classifier(clf, X, onx)
+
+
 # -- pipelines, the selector, the searches -------------------------------------------
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_pipeline_with_scaler_and_classifier(dtype):
