@@ -17,8 +17,8 @@ from skl1net._training._loop import (
     Stopping,
     Trainer,
     TrainingState,
-    make_optimizer,
 )
+from skl1net._training._solvers import make_optimizer
 from skl1net._optim._schedules import Plateau
 from skl1net.penalties import L2
 

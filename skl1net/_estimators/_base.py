@@ -32,7 +32,7 @@ from .._network._compact import forward_pruned
 from .._training._loop import INTERRUPTED
 from ..exceptions import ConstantOutputWarning
 from .._optim._adam import AUTO_ETA as ADAM_AUTO_ETA
-from .._training._loop import SOLVERS
+from .._training._solvers import SOLVERS
 from ..penalties import PENALTIES, L1Prox, Penalty
 from ._fitting import TrainingMixin
 from ._persistence import VersionedStateMixin

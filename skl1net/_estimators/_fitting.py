@@ -22,15 +22,12 @@ from sklearn.utils import check_random_state
 from .._network._mlp import init_params, weight_layout
 from .._training._batches import resolve_batch_size, resolve_max_iter
 from .._training._debias import debias
-from .._training._loop import (
-    INTERRUPTED,
+from .._training._loop import INTERRUPTED, Stopping, Trainer, TrainingState
+from .._training._solvers import (
     initial_rate,
-    Stopping,
-    Trainer,
-    TrainingState,
     make_optimizer,
-    solver_of,
     reconfigure_optimizer,
+    solver_of,
 )
 from .._training._reweight import strengths as reweighted_strengths
 from .._training._split import early_stopping_split

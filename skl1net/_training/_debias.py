@@ -30,7 +30,8 @@ import numpy as np
 from .._network._compact import fold_constant_units
 from .._optim._constraints import FixedSupport
 from .._optim._schedules import LinearDecay
-from ._loop import INTERRUPTED, initial_rate, make_constrained_optimizer
+from ._loop import INTERRUPTED
+from ._solvers import initial_rate, make_constrained_optimizer
 
 #: Fewest debiasing epochs (unless the penalized phase ran fewer).
 MIN_EPOCHS = 10
