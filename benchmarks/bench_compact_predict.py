@@ -5,9 +5,11 @@ Trains a 784-300-100-10 network with 'l1_prox' on the full real MNIST
 fitted model through the whole network and through the pruned network it
 predicts with by default (dead units removed on the fly, see
 ``skl1net._network._compact.forward_pruned``), and of ``compact()`` with
-dense, 'auto' and CSR weights: on the 10,000 test images, the first 1,000
-and the first one, best of 7 rounds, the models interleaved within each round, with their
-pickled size and the largest difference in predicted probabilities. A
+dense, 'auto' and CSR weights, and of the fitted model exported to ONNX
+and run by onnxruntime (when the onnx extra is installed): on the 10,000
+test images, the first 1,000 and the first one, best of 7 rounds, the models
+interleaved within each round, with their size (pickle, or the ONNX file)
+and the largest difference in predicted probabilities. A
 second table times one dense-input x weight-matrix product, dense BLAS
 against CSR, at several densities: it is where ``SPARSE_DENSITY`` (the
 'auto' threshold) comes from.
@@ -36,6 +38,31 @@ from skl1net import L1MLPClassifier  # noqa: E402
 from skl1net._network import _compact  # noqa: E402
 
 ROUNDS = 7
+
+
+class OnnxModel:
+    """The fitted model exported to ONNX (skl1net.onnx), run by onnxruntime: ``predict_proba``."""
+
+    def __init__(self, model, X):
+        import onnxruntime
+        from skl2onnx import to_onnx
+
+        from skl1net.onnx import register_converters
+
+        register_converters()
+        onx = to_onnx(model, X[:1], options={L1MLPClassifier: {"zipmap": False}})
+        self.model, self.size = model, len(onx.SerializeToString())
+        weights = [t.dims for t in onx.graph.initializer if len(t.dims) == 2]
+        self.hidden_layer_sizes = tuple(int(dims[1]) for dims in weights[:-1])  # as exported
+        options = onnxruntime.SessionOptions()
+        # no spinning threads after a run: they would slow the next model's BLAS
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = onnxruntime.InferenceSession(
+            onx.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+
+    def predict_proba(self, X):
+        return self.session.run(None, {"X": X})[1]
 
 
 def interleaved_times(functions, X):
@@ -114,21 +141,26 @@ def main(argv=None):
         "compact('auto')": clf.compact(),
         "compact(sparse=True)": clf.compact(sparse=True),
     }
+    try:
+        models["ONNX, onnxruntime"] = OnnxModel(clf, X_test)
+    except ImportError:  # the onnx extra: pip install "skl1net[onnx]"
+        print("(onnxruntime or skl2onnx not installed: no ONNX row)")
     functions = {name: model.predict_proba for name, model in models.items()}
     rows = (len(X_test), 1000, 1)
     times = {n: interleaved_times(functions, X_test[:n]) for n in rows}
     reference = WholeNetwork(clf).predict_proba(X_test)
     print(
         f"\npredict_proba on the first n test images, best of {ROUNDS}, ms"
-        f"\n{'model':<22} {'hidden':>8} {'pickle KiB':>11} "
+        f"\n{'model':<22} {'hidden':>8} {'file KiB':>11} "
         + " ".join(f"{f'n={n:,}':>9}" for n in rows)
         + f" {'max |dP|':>9}"
     )
     for name, model in models.items():
-        fitted = model.model if isinstance(model, WholeNetwork) else model
-        size = len(pickle.dumps(fitted)) / 1024
+        fitted = getattr(model, "model", model)
+        size = (getattr(model, "size", None) or len(pickle.dumps(fitted))) / 1024
         diff = np.abs(model.predict_proba(X_test) - reference).max()
-        hidden = "-".join(str(h) for h in fitted.hidden_layer_sizes)
+        widths = getattr(model, "hidden_layer_sizes", fitted.hidden_layer_sizes)
+        hidden = "-".join(str(h) for h in widths)
         print(
             f"{name:<22} {hidden:>8} {size:>11.0f} "
             + " ".join(f"{times[n][name] * 1e3:>9.3f}" for n in rows)
