@@ -32,9 +32,10 @@ from ._mlp import ACTIVATIONS, forward
 from ._slices import live_units, take_network
 
 #: :func:`forward_pruned` prunes the network when the rows of ``X`` times the
-#: share of the weights it removes reach this: finding the dead units and
-#: pruning cost about as much as a pass of 100 to 200 rows through the whole
-#: network, so that pruning pays clearly (``benchmarks/bench_compact_predict.py``).
+#: share of the weights it removes reach this, where pruning pays clearly:
+#: finding the dead units and cutting them out cost about as much as a pass of
+#: 100 rows through the whole network (``benchmarks/bench_compact_predict.py``:
+#: 1,000 rows take 1.1 ms pruned, 0.8 ms compacted, 3.2 ms whole).
 PRUNE_ROWS = 256
 
 #: With ``sparse='auto'``, a weight matrix is stored as CSR when at most this
